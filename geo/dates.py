@@ -1,0 +1,142 @@
+"""Resolve the time expressions of a sentence against the article's publication date.
+
+ACLED's time precision: 1 the day is known, 2 within a week, 3 within a month or vaguer.
+Background history (a year other than the article's, a decade) is flagged so that it never
+becomes a current incident.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"]
+_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH_DAY = re.compile(rf"\b{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)
+_DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)
+_ISO = re.compile(r"\b(?P<year>\d{4})-(?P<m>\d{2})-(?P<day>\d{2})\b")
+_WEEKDAY = re.compile(r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)
+_MONTH_ONLY = re.compile(rf"\b(?P<rel>(?:early|late|mid|end of|beginning of|start of)[- ]+)?(?:in\s+|of\s+|since\s+|during\s+)?(?:the\s+month\s+of\s+)?(?P<mon>january|february|march|april|may|june|july|august|september|october|november|december)\b(?:\s+(?P<year>\d{{4}}))?", re.I)
+_YEAR = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)(?P<s>s)?\b")
+_DECADE_WORDS = re.compile(r"\b(?:nineties|eighties|soviet (?:era|times)|collapse of the soviet union)\b", re.I)
+_RELATIVE = [
+    (re.compile(r"\b(?:the )?day before yesterday\b", re.I), -2, 1),
+    (re.compile(r"\byesterday\b", re.I), -1, 1),
+    (re.compile(r"\b(?:overnight|last night|during the night|in the night)\b", re.I), -1, 2),
+    (re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier in the day|on the same day)\b", re.I), 0, 1),
+    (re.compile(r"\b(?:last|past) week(?:end)?\b", re.I), -7, 2),
+    (re.compile(r"\b(?:this|the) weekend\b", re.I), None, 2),
+    (re.compile(r"\b(?:this|earlier this|past few|last few|recent) (?:week|days)\b", re.I), -3, 2),
+    (re.compile(r"\b(?:late|early|earlier|end of)? ?last month\b", re.I), "last_month", 3),
+    (re.compile(r"\b(?:earlier this|this) month\b", re.I), -10, 3),
+]
+_MAY_VERB = re.compile(r"\bmay\s+(?:be|have|not|also|still|well|soon|never|\w+ed|\w+)\b", re.I)
+
+
+@dataclass(frozen=True)
+class When:
+    day: date
+    precision: int
+    background: bool = False
+    explicit: bool = False
+
+
+def _month(name: str) -> int:
+    name = name.lower().rstrip(".")
+    return next(i + 1 for i, m in enumerate(MONTHS) if m.startswith(name[:3]))
+
+
+def _infer_year(month: int, day: int, published: date) -> date | None:
+    """A date written without its year: the one nearest before (or a few days after) publication."""
+    for year in (published.year, published.year - 1):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            return None
+        if d <= published + timedelta(days=3):
+            return d
+    return None
+
+
+def last_weekday(name: str, published: date) -> date:
+    """The latest day with that weekday on or before publication: news speaks of the past week."""
+    back = (published.weekday() - WEEKDAYS.index(name.lower())) % 7
+    return published - timedelta(days=back)
+
+
+def resolve(sentence: str, published: date | None) -> When | None:
+    """The date a sentence speaks of, or None when it names no time and there is no publication date."""
+    if published is None:
+        return None
+    s = sentence
+    years = [m for m in _YEAR.finditer(s) if not _is_number_context(s, m)
+             and not re.search(r"\b(?:since|than(?: in)?|until|before|after)\s+(?:the\s+)?(?:early\s+|late\s+)?$",
+                               s[max(0, m.start() - 25):m.start()], re.I)]
+    past_years = [m for m in years if int(m.group("year")) < published.year or m.group("s")]
+    if _DECADE_WORDS.search(s) or past_years:
+        y = int((past_years[0].group("year")) if past_years else published.year - 30)
+        m = _MONTH_ONLY.search(s)
+        month = _month(m.group("mon")) if m and m.group("year") and int(m.group("year")) == y else 7
+        return When(date(y, month, 1 if month != 7 else 1), 3, background=True, explicit=True)
+    for pat in (_ISO,):
+        m = pat.search(s)
+        if m:
+            try:
+                return When(date(int(m.group("year")), int(m.group("m")), int(m.group("day"))), 1, explicit=True)
+            except ValueError:
+                pass
+    for pat in (_MONTH_DAY, _DAY_MONTH):
+        m = pat.search(s)
+        if m and not (m.group("mon").lower() == "may" and _MAY_VERB.match(s, m.start())):
+            day = int(m.group("day"))
+            month = _month(m.group("mon"))
+            if m.group("year"):
+                try:
+                    return When(date(int(m.group("year")), month, day), 1, explicit=True)
+                except ValueError:
+                    continue
+            d = _infer_year(month, day, published)
+            if d:
+                return When(d, 1, explicit=True)
+    m = _WEEKDAY.search(s)
+    if m:
+        d = last_weekday(m.group("wd"), published)
+        night = re.search(rf"\b{m.group('wd')}\s+night\b|\bnight\s+(?:of|to)\s+{m.group('wd')}|overnight", s, re.I)
+        return When(d, 2 if night else 1, explicit=True)
+    for pat, delta, prec in _RELATIVE:
+        if pat.search(s):
+            if delta == "last_month":
+                first = published.replace(day=1)
+                prev = first - timedelta(days=1)
+                day = 25 if re.search(r"\b(?:late|end of) last month", s, re.I) else 15
+                return When(prev.replace(day=min(day, prev.day)), 3, explicit=True)
+            if delta is None:
+                sat = last_weekday("saturday", published)
+                return When(sat, prec, explicit=True)
+            return When(published + timedelta(days=delta), prec, explicit=True)
+    m = _MONTH_ONLY.search(s)
+    if m and not (m.group("mon").lower() == "may" and _MAY_VERB.match(s, m.end("mon") - 3)):
+        month = _month(m.group("mon"))
+        year = int(m.group("year")) if m.group("year") else (published.year if month <= published.month
+                                                              else published.year - 1)
+        if (year, month) != (published.year, published.month):
+            rel = (m.group("rel") or "").lower()
+            day = 5 if rel.startswith(("early", "beginning", "start")) else 25 if rel.startswith(("late", "end")) else 15
+            return When(date(year, month, day), 3, explicit=True)
+    return When(published, 2)
+
+
+def _is_number_context(s: str, m: re.Match) -> bool:
+    """'2,300 troops' or '1000 people' are counts, not years."""
+    if m.group("s") or re.search(r"(?:\b(?:in|of|since|year|spring|summer|autumn|fall|winter)|" + _MON + r")\s+$",
+                                 s[max(0, m.start() - 12):m.start()], re.I):
+        return False
+    before = s[max(0, m.start() - 1):m.start()]
+    after = s[m.end():m.end() + 12].lower()
+    if before in (",", ".") or s[m.end():m.end() + 1] in (",",) and s[m.end() + 1:m.end() + 2].isdigit():
+        return True
+    return bool(re.match(r"\s*(?:people|troops|soldiers|civilians|km|kilometers|kilometres|meters|metres|"
+                         r"residents|homes|buildings|dead|killed|wounded|casualties|deaths|fighters|mercenaries)",
+                         after))

@@ -1,0 +1,479 @@
+"""Place-name resolution over data/places.geojson: normalisation, ranked lookup and mention finding.
+
+Three levels of lookup keep loading fast: an exact index of case/diacritic-folded names (theatre
+features with every name, world cities with name and asciiname) that also feeds the Aho-Corasick
+automaton; a lazily built index of all world-city alternate names; and lazily built normalised and
+phonetic-key indexes used for spelling variants and fuzzy matching.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import math
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.records import Mention, Place
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "places.geojson"
+STOPWORDS_PATH = Path(__file__).resolve().parent / "data" / "place_stopwords.txt"
+
+#: Countries of the current theatre: preferred among homonyms. A setting, not an assumption of the logic.
+DEFAULT_THEATRE: tuple[str, ...] = ("AZ", "AM")
+#: Sources whose features get every name indexed for mention finding (the rest: name and asciiname).
+DETAIL_COUNTRIES: tuple[str, ...] = ("AM", "AZ", "GE")
+
+#: Homonym preference by feature code/class: countries, then towns, landmarks, regions.
+_CLASS_WEIGHT = {"PCLI": 25, "P": 15, "S": 10, "L": 5, "A": 0}
+FUZZY_THRESHOLD = 88.0
+FUZZY_MIN_LEN = 5
+MIN_MENTION_LEN = 4
+
+
+def _build_fold_table() -> dict[int, str]:
+    from unidecode import unidecode
+
+    table: dict[int, str] = {}
+    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        u = unidecode(ch).lower()
+        if len(u) == 1 and u.isalpha():
+            table[cp] = u
+    for ch in "əƏǝƎ":
+        table[ord(ch)] = "a"
+    for ch in "’‘ʼʻ`´ʹ′":
+        table[ord(ch)] = "'"
+    for ch in "-‐‑‒–—":
+        table[ord(ch)] = " "
+    return table
+
+
+_FOLD = _build_fold_table()
+_SPACE_RE = re.compile(r"\s+")
+
+
+def fold_text(text: str) -> str:
+    """Length-preserving fold (lower case, Latin diacritics off, hyphens to spaces) so offsets stay valid."""
+    out = text.translate(_FOLD).lower()
+    if len(out) != len(text):
+        out = "".join(c if len(c) == 1 else ch for ch, c in ((ch, ch.translate(_FOLD).lower()) for ch in text))
+    return out
+
+
+def fold(name: str) -> str:
+    """The exact-index key of a name: fold_text with runs of spaces collapsed."""
+    return _SPACE_RE.sub(" ", fold_text(name)).strip()
+
+
+def normalize(s: str) -> str:
+    """Casefold, transliterate any script (unidecode), fold Azerbaijani letters, drop apostrophes."""
+    from unidecode import unidecode
+
+    s = s.translate(_FOLD)
+    s = unidecode(s).casefold()
+    s = re.sub(r"['`\"]", "", s)
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    return s.strip()
+
+
+_KEY_RULES = [
+    (re.compile(r"dzh|dj|zh"), "j"),
+    (re.compile(r"kh"), "x"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"tch|ch"), "c"),
+    (re.compile(r"j"), "c"),
+    (re.compile(r"sh"), "s"),
+    (re.compile(r"q"), "g"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"ou|oo"), "u"),
+    (re.compile(r"ee"), "i"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"e"), "a"),
+    (re.compile(r"h"), ""),
+    (re.compile(r"(.)\1+"), r"\1"),
+]
+
+
+def key(s: str) -> str:
+    """A loose phonetic key so transliteration variants (Xankəndi/Khankendi, Gəncə/Ganja) meet."""
+    k = normalize(s).replace(" ", "")
+    for pat, rep in _KEY_RULES:
+        k = pat.sub(rep, k)
+    return k
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class Match:
+    """A resolved name: the place, how well the name matched (0-100) and how it was found."""
+
+    place: Place
+    score: float
+    matched: str = ""
+    method: str = "exact"
+
+    @property
+    def geo_precision(self) -> int:
+        return self.place.geo_precision
+
+
+@dataclass(frozen=True)
+class Stopwords:
+    """Names that are usually not places (see geo/data/place_stopwords.txt for the syntax)."""
+
+    soft: frozenset[str] = frozenset()
+    strict: frozenset[str] = frozenset()
+    blockers: frozenset[str] = frozenset()
+
+
+def load_stopwords(path: Path = STOPWORDS_PATH) -> Stopwords:
+    soft, strict, blockers = set(), set(), set()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            if line.startswith("!"):
+                strict.add(fold(line[1:]))
+            elif line.startswith("~"):
+                blockers.add(fold(line[1:]))
+            else:
+                soft.add(fold(line))
+    return Stopwords(frozenset(soft), frozenset(strict), frozenset(blockers))
+
+
+_PLACE_BEFORE_RE = re.compile(r"(?:\b(?:town|village|city|settlement|district|region|province|capital)\s+of\s+(?:the\s+)?)$", re.I)
+_SOFT_BEFORE_RE = re.compile(r"\b(?:in|at|near|outside|from|towards|toward|into)\s+$", re.I)
+_PLACE_AFTER_RE = re.compile(r"^\s+(?:district|region|province|rayon|village|town|city|settlement)\b", re.I)
+
+
+class Gazetteer:
+    """Loaded gazetteer: Place objects plus name indexes; build with Gazetteer.load()."""
+
+    def __init__(self, features: list[dict], theatre: tuple[str, ...] = DEFAULT_THEATRE,
+                 stopwords: Stopwords | None = None):
+        self.theatre = tuple(theatre)
+        self.stopwords = stopwords if stopwords is not None else load_stopwords()
+        self.places: list[Place] = []
+        self._names: list[list[str]] = []
+        self._primary_idx: dict[str, list[int]] = {}
+        self._lower_ok: set[str] = set()
+        self._world: list[int] = []
+        self._all_idx: dict[str, list[int]] | None = None
+        self._norm_idx: dict[str, list[int]] | None = None
+        self._key_idx: dict[str, list[int]] | None = None
+        self._key_list: list[str] | None = None
+        self._automaton = None
+        idx = self._primary_idx
+        for i, f in enumerate(features):
+            p = f["properties"]
+            lon, lat = f["geometry"]["coordinates"]
+            self.places.append(Place(
+                geonameid=p["geonameid"], name=p["name"], lat=lat, lon=lon, country=p.get("country"),
+                admin1=p.get("admin1"), feature_class=p["feature_class"], feature_code=p["feature_code"],
+                population=p.get("population") or 0, geo_precision=p.get("geo_precision", 1)))
+            alts = p.get("alternatenames") or []
+            self._names.append([p["name"], p.get("asciiname") or p["name"], *alts])
+            detailed = p.get("country") in DETAIL_COUNTRIES or not p.get("source", "").startswith("geonames:cities15000")
+            names = self._names[i] if detailed else self._names[i][:2]
+            if not detailed:
+                self._world.append(i)
+            for n in names:
+                k = fold(n)
+                if not k:
+                    continue
+                lst = idx.get(k)
+                if lst is None:
+                    idx[k] = [i]
+                elif lst[-1] != i:
+                    lst.append(i)
+                if p["feature_class"] == "L" and n == n.lower():
+                    self._lower_ok.add(k)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, theatre: tuple[str, ...] = DEFAULT_THEATRE) -> "Gazetteer":
+        """Load (cached per path and theatre) the built GeoJSON."""
+        return _load_cached(str(Path(path) if path else DEFAULT_PATH), tuple(theatre))
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    # ---- indexes built on first need -------------------------------------------------------
+    def _all_index(self) -> dict[str, list[int]]:
+        if self._all_idx is None:
+            idx: dict[str, list[int]] = {}
+            for i in self._world:
+                for n in self._names[i][2:]:
+                    idx.setdefault(fold(n), []).append(i)
+            self._all_idx = idx
+        return self._all_idx
+
+    def _variant_indexes(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        if self._norm_idx is None:
+            norm: dict[str, list[int]] = {}
+            keys: dict[str, list[int]] = {}
+            world = set(self._world)
+            for i, names in enumerate(self._names):
+                for n in (names[:2] if i in world else names):
+                    nn = normalize(n)
+                    if not nn:
+                        continue
+                    lst = norm.setdefault(nn, [])
+                    if not lst or lst[-1] != i:
+                        lst.append(i)
+                    kk = key(n)
+                    if kk:
+                        lst = keys.setdefault(kk, [])
+                        if not lst or lst[-1] != i:
+                            lst.append(i)
+            self._norm_idx, self._key_idx = norm, keys
+            self._key_list = [k for k in keys if len(k) >= FUZZY_MIN_LEN - 1]
+        return self._norm_idx, self._key_idx
+
+    # ---- ranking ---------------------------------------------------------------------------
+    def _rank(self, cands: list[int], query_fold: str, context_countries=None, context_places=None) -> list[tuple[float, int]]:
+        ctx_c = {c.upper() for c in (context_countries or [])}
+        ctx_p = [p for p in (context_places or []) if p is not None]
+        ranked = []
+        for i in cands:
+            p = self.places[i]
+            s = 0.0
+            if p.country in ctx_c:
+                s += 30
+            if p.country in self.theatre:
+                s += 20
+            names = self._names[i]
+            if query_fold in (fold(names[0]), fold(names[1])):
+                s += 10
+            s += _CLASS_WEIGHT.get(p.feature_code, _CLASS_WEIGHT.get(p.feature_class, 0))
+            if p.feature_class != "A" or p.feature_code == "PCLI":
+                s += 3 * math.log10(p.population + 1)
+            if ctx_p:
+                d = min(haversine_km(p.lat, p.lon, c.lat, c.lon) for c in ctx_p)
+                s += 40 * math.exp(-d / 100.0)
+            ranked.append((s, i))
+        ranked.sort(key=lambda t: (-t[0], self.places[t[1]].geonameid))
+        return ranked
+
+    def candidates(self, name: str) -> tuple[list[int], float, str]:
+        """Candidate feature indexes for a name, with the match score and method."""
+        f = fold(name)
+        if f in self._primary_idx:
+            return self._primary_idx[f], 100.0, "exact"
+        if f in self._all_index():
+            return self._all_idx[f], 100.0, "exact"
+        norm, keys = self._variant_indexes()
+        n = normalize(name)
+        if n in norm:
+            return norm[n], 96.0, "normalized"
+        k = key(name)
+        if k in keys:
+            return keys[k], 92.0, "key"
+        if len(n.replace(" ", "")) >= FUZZY_MIN_LEN and self._key_list:
+            from rapidfuzz import fuzz, process
+
+            hit = process.extractOne(k, self._key_list, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+            if hit:
+                return keys[hit[0]], round(float(hit[1]) * 0.9, 1), "fuzzy"
+        return [], 0.0, "none"
+
+    def resolve(self, name: str, context_countries=None, context_places=None) -> Match | None:
+        """Best place for a name, or None. Context countries/places break ties between homonyms."""
+        if not name or not name.strip():
+            return None
+        cands, score, method = self.candidates(name)
+        if not cands:
+            return None
+        ranked = self._rank(cands, fold(name), context_countries, context_places)
+        return Match(self.places[ranked[0][1]], score, name, method)
+
+    def resolve_all(self, name: str, context_countries=None, context_places=None) -> list[Match]:
+        """Every candidate for a name, best first."""
+        cands, score, method = self.candidates(name)
+        ranked = self._rank(cands, fold(name), context_countries, context_places)
+        return [Match(self.places[i], score, name, method) for _, i in ranked]
+
+    # ---- mentions --------------------------------------------------------------------------
+    def automaton(self):
+        """The Aho-Corasick automaton over folded names (built once, on first use)."""
+        if self._automaton is None:
+            import ahocorasick
+
+            a = ahocorasick.Automaton()
+            for k in self._primary_idx:
+                if len(k) >= MIN_MENTION_LEN and not k.isdigit():
+                    a.add_word(k, k)
+            for k in self.stopwords.blockers:
+                a.add_word(k, k)
+            a.make_automaton()
+            self._automaton = a
+        return self._automaton
+
+    def _place_context(self, text: str, start: int, end: int, strict: bool) -> bool:
+        before = text[max(0, start - 40):start]
+        if _PLACE_BEFORE_RE.search(before) or _PLACE_AFTER_RE.match(text[end:end + 20]):
+            return True
+        return not strict and bool(_SOFT_BEFORE_RE.search(before))
+
+    def find_mentions(self, text: str, context_countries=None, context_places=None) -> list[Mention]:
+        """Place names in text: word-bounded, longest first, non-overlapping, stopwords and lower case skipped.
+
+        Homonyms are ranked with the unambiguous places found in the same text as context.
+        """
+        if not text:
+            return []
+        folded = fold_text(text)
+        n = len(folded)
+        lower_ok = self._lower_ok
+        blockers = self.stopwords.blockers
+        spans = []
+        for end_idx, k in self.automaton().iter(folded):
+            start = end_idx - len(k) + 1
+            end = end_idx + 1
+            if (start > 0 and folded[start - 1].isalnum()) or (end < n and folded[end].isalnum()):
+                continue
+            if text[start].islower() and k not in lower_ok and k not in blockers:
+                continue
+            spans.append((start, end, k))
+        if not spans:
+            return []
+        spans.sort(key=lambda t: (t[0] - t[1], t[0]))
+        taken = bytearray(n)
+        chosen = []
+        stop = self.stopwords
+        for start, end, k in spans:
+            if any(taken[start:end]):
+                continue
+            if k in blockers:
+                taken[start:end] = b"\x01" * (end - start)
+                continue
+            if k in stop.strict or k in stop.soft:
+                if not self._place_context(text, start, end, k in stop.strict):
+                    continue
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end, k))
+        chosen.sort()
+        places = self.places
+        idx = self._primary_idx
+        context = list(context_places or [])
+        context += [places[idx[k][0]] for _, _, k in chosen
+                    if len(idx[k]) == 1 and places[idx[k][0]].geo_precision < 3]
+        ranked: dict[str, Place] = {}
+        mentions = []
+        for start, end, k in chosen:
+            cands = idx[k]
+            if len(cands) == 1:
+                place = places[cands[0]]
+            else:
+                place = ranked.get(k)
+                if place is None:
+                    place = ranked[k] = places[self._rank(cands, k, context_countries, context)[0][1]]
+            mentions.append(Mention(start, end, text[start:end], place, 100.0))
+        return mentions
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str, theatre: tuple[str, ...]) -> Gazetteer:
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return Gazetteer(data["features"], theatre=theatre)
+
+
+def find_mentions(text: str, gazetteer: Gazetteer | None = None, context_countries=None, context_places=None) -> list[Mention]:
+    """Module-level convenience: mentions in text with the default gazetteer."""
+    return (gazetteer or Gazetteer.load()).find_mentions(text, context_countries, context_places)
+
+
+def resolve(name: str, context_countries=None, context_places=None, gazetteer: Gazetteer | None = None) -> Match | None:
+    return (gazetteer or Gazetteer.load()).resolve(name, context_countries, context_places)
+
+
+# ---- optional online fallback -------------------------------------------------------------
+def geocode_online(name: str, cache_dir: str | Path, user_agent: str = "geo-incident-map/0.1",
+                   geocoder_factory=None) -> dict | None:
+    """Nominatim lookup (1 request/s), cached in cache_dir/nominatim.json. Only called when --online is given."""
+    cache_dir = Path(cache_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cache_file = cache_dir / "nominatim.json"
+    cache = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file.exists() else {}
+    if name in cache:
+        return cache[name]
+    if geocoder_factory is None:
+        from geopy.geocoders import Nominatim
+
+        geocoder_factory = Nominatim
+    from geopy.extra.rate_limiter import RateLimiter
+
+    geocoder = geocoder_factory(user_agent=user_agent)
+    geocode = RateLimiter(geocoder.geocode, min_delay_seconds=1)
+    loc = geocode(name)
+    result = None
+    if loc is not None:
+        result = {"query": name, "name": loc.address, "lat": loc.latitude, "lon": loc.longitude,
+                  "country": None, "admin1": None, "geonameid": None, "feature_code": None,
+                  "geo_precision": 2, "score": None, "source": "nominatim"}
+    cache[name] = result
+    cache_file.write_text(json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    return result
+
+
+# ---- CLI ----------------------------------------------------------------------------------
+def add_resolve_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("names", nargs="+", metavar="NAME", help="place names; '-' reads one per line from stdin")
+    parser.add_argument("--json", action="store_true", help="one JSON object per name")
+    parser.add_argument("--gazetteer", type=Path, default=None, help="places.geojson (default: data/places.geojson)")
+    parser.add_argument("--country", action="append", default=[], help="context country code (repeatable)")
+    parser.add_argument("--online", action="store_true", help="fall back to Nominatim (network) for unresolved names")
+    parser.add_argument("--cache-dir", type=Path, default=Path(".cache/geocode"), help="online lookup cache")
+    return parser
+
+
+def match_record(query: str, m: Match | None) -> dict:
+    if m is None:
+        return {"query": query, "match": None}
+    p = m.place
+    return {"query": query, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "admin1": p.admin1,
+            "geonameid": p.geonameid, "feature_code": p.feature_code, "geo_precision": p.geo_precision,
+            "score": m.score}
+
+
+def run_resolve(args: argparse.Namespace, stdin=None, stdout=None) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    names: list[str] = []
+    for n in args.names:
+        if n == "-":
+            names.extend(line.strip() for line in stdin if line.strip())
+        else:
+            names.append(n)
+    gaz = Gazetteer.load(args.gazetteer)
+    for name in names:
+        rec = match_record(name, gaz.resolve(name, context_countries=args.country or None))
+        if rec.get("match", True) is None and args.online:
+            rec = geocode_online(name, args.cache_dir) or rec
+        if args.json:
+            print(json.dumps(rec, ensure_ascii=False), file=stdout)
+        elif rec.get("match", True) is None:
+            print(f"{name}\t-", file=stdout)
+        else:
+            print(f"{name}\t{rec['name']}\t{rec['lat']:.4f},{rec['lon']:.4f}\t{rec['country']}\t{rec['admin1']}\t"
+                  f"{rec['feature_code']}\tprec={rec['geo_precision']}\tscore={rec['score']}", file=stdout)
+    return 0
+
+
+def main_resolve(argv: list[str] | None = None) -> int:
+    parser = add_resolve_args(argparse.ArgumentParser(prog="geo gazetteer resolve"))
+    return run_resolve(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main_resolve())

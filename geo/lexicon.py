@@ -1,0 +1,89 @@
+"""Load the data files that drive extraction: triggers, actors, language rules, theatres.
+
+Everything a reader of news would call vocabulary lives in ``geo/data/*.json``; this module
+only compiles it once.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    kind: str
+    rank: int
+    event_type: str
+    sub_event_type: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Alias:
+    text: str
+    actor: str
+    kind: str  # state | adjective | metonym
+
+
+@dataclass(frozen=True)
+class Theatre:
+    name: str
+    countries: tuple[str, ...]
+    bbox: tuple[float, float, float, float]
+    sides: dict
+    start: str | None
+    end: str | None
+
+    def contains(self, lon: float, lat: float, country: str | None) -> bool:
+        x0, y0, x1, y1 = self.bbox
+        return x0 <= lon <= x1 and y0 <= lat <= y1 and (country is None or country in self.countries)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    triggers: tuple[Trigger, ...]
+    actors: dict
+    aliases: tuple[Alias, ...]
+    alias_re: re.Pattern
+    opponents: dict
+    rules: dict
+    rx: dict  # compiled rule patterns by name
+    hypothetical: re.Pattern
+    negation: re.Pattern
+    theatres: tuple[Theatre, ...]
+
+    def side(self, actor: str | None) -> str | None:
+        return self.actors.get(actor, {}).get("side") if actor else None
+
+
+def _compile(p: str) -> re.Pattern:
+    return re.compile(p, re.I)
+
+
+@lru_cache(maxsize=4)
+def load(data_dir: str | None = None) -> Lexicon:
+    d = Path(data_dir) if data_dir else DATA
+    ev = json.loads((d / "events.json").read_text(encoding="utf-8"))
+    ac = json.loads((d / "actors.json").read_text(encoding="utf-8"))
+    ru = json.loads((d / "rules.json").read_text(encoding="utf-8"))
+    triggers = tuple(Trigger(r["kind"], r["rank"], r["event_type"], r["sub_event_type"],
+                             re.compile(rf"\b{r['pattern']}\b", re.I)) for r in ev["rules"])
+    aliases = []
+    for name, a in ac["actors"].items():
+        for kind, words in a["aliases"].items():
+            aliases += [Alias(w, name, kind) for w in words]
+    aliases.sort(key=lambda a: -len(a.text))
+    alias_re = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a.text) for a in aliases) + r")(?![\w-])")
+    rx = {k: _compile(v) for k, v in ru.items() if isinstance(v, str) and not k.startswith("_")}
+    theatres = []
+    for f in sorted((d / "theatres").glob("*.json")):
+        t = json.loads(f.read_text(encoding="utf-8"))
+        theatres.append(Theatre(t["name"], tuple(t["countries"]), tuple(t["bbox"]), t["sides"],
+                                t.get("start"), t.get("end")))
+    return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, ac.get("opponents", {}), ru, rx,
+                   _compile(ev["hypothetical"]), re.compile(r"\b" + ev["negations"], re.I), tuple(theatres))

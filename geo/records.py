@@ -1,0 +1,88 @@
+"""Small typed records passed between the pipeline stages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class Article:
+    """One news article as read from disk, cleaned of markup and boilerplate."""
+
+    file: str
+    title: str
+    published: date | None
+    paragraphs: list[str]
+    sentences: list[str]
+    url: str | None = None
+    byline: str | None = None
+    sha1: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry: a settlement, a region or a landmark standing for a town."""
+
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    country: str | None
+    admin1: str | None
+    feature_class: str
+    feature_code: str
+    population: int
+    geo_precision: int = 1
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place name found in a sentence: character span, surface text and the resolved place."""
+
+    start: int
+    end: int
+    text: str
+    place: Place
+    score: float = 100.0
+
+
+@dataclass
+class Source:
+    file: str
+    url: str | None
+    title: str
+    published: str | None
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "url": self.url, "title": self.title, "published": self.published}
+
+
+@dataclass
+class Incident:
+    """One event in ACLED's terms, with who claims it, who denies it and the sentences it came from."""
+
+    id: str
+    event_date: str
+    time_precision: int
+    event_type: str
+    sub_event_type: str
+    actor1: str | None
+    actor2: str | None
+    location: str
+    country: str | None
+    admin1: str | None
+    lat: float
+    lon: float
+    geo_precision: int
+    fatalities: int | None = None
+    injured: int | None = None
+    claimed_by: list[str] = field(default_factory=list)
+    denied_by: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    geonameid: int | None = None
+    notes: str = ""
+
+    def source_files(self) -> set[str]:
+        return {s.file for s in self.sources}

@@ -1,0 +1,56 @@
+from datetime import date
+
+import pytest
+
+from geo.dates import last_weekday, resolve
+
+PUB = date(2020, 10, 14)  # a Wednesday
+
+
+@pytest.mark.parametrize("sentence,day,precision", [
+    ("Shelling continued on Sunday.", date(2020, 10, 11), 1),
+    ("The ministry said on Wednesday that the town was hit.", date(2020, 10, 14), 1),
+    ("The town was shelled overnight.", date(2020, 10, 13), 2),
+    ("Rockets fell yesterday.", date(2020, 10, 13), 1),
+    ("Fighting broke out on October 4.", date(2020, 10, 4), 1),
+    ("Fighting broke out on 4 October.", date(2020, 10, 4), 1),
+    ("Clashes in July killed 17 soldiers.", date(2020, 7, 15), 3),
+    ("A strike hit the town late last month.", date(2020, 9, 25), 3),
+    ("The town was shelled.", date(2020, 10, 14), 2),
+    ("Sunday night was restless, with explosions.", date(2020, 10, 11), 2),
+])
+def test_relative_dates(sentence, day, precision):
+    w = resolve(sentence, PUB)
+    assert (w.day, w.precision, w.background) == (day, precision, False)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The war in the early 1990s killed 30,000 people.",
+    "A 1994 ceasefire ended the fighting.",
+    "Clashes in April 2016 killed 110 people.",
+])
+def test_background_history_is_flagged(sentence):
+    w = resolve(sentence, PUB)
+    assert w.background and w.precision == 3 and w.day.year < 2020
+
+
+def test_comparisons_with_the_past_are_not_background():
+    w = resolve("The worst fighting since 1994 erupted on Sunday.", PUB)
+    assert not w.background and w.day == date(2020, 10, 11)
+
+
+def test_counts_are_not_years():
+    assert not resolve("Baku says 2020 troops were killed on Monday.", PUB).background
+    assert not resolve("It claims to have killed 2,300 troops on Monday.", PUB).background
+
+
+def test_may_the_verb_is_not_a_month():
+    assert resolve("The truce may not hold.", PUB).precision == 2
+
+
+def test_no_publication_date():
+    assert resolve("Shelling on Sunday.", None) is None
+
+
+def test_last_weekday_same_day():
+    assert last_weekday("wednesday", PUB) == PUB
