@@ -29,7 +29,7 @@ def cmd_export(args) -> int:
     except store.StoreError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    incidents = merge(incidents)
+    incidents = sorted(merge(incidents), key=lambda i: (i.geo_precision, i.event_date, i.id))
     if args.no_evidence:
         for i in incidents:
             i.evidence = []

@@ -24,7 +24,7 @@ _DECADE_WORDS = re.compile(r"\b(?:nineties|eighties|soviet (?:era|times)|collaps
 _RELATIVE = [
     (re.compile(r"\b(?:the )?day before yesterday\b", re.I), -2, 1),
     (re.compile(r"\byesterday\b", re.I), -1, 1),
-    (re.compile(r"\b(?:overnight|last night|during the night|in the night)\b", re.I), -1, 2),
+    (re.compile(r"\b(?:overnight|last night|during the night|in the night)\b", re.I), -1, 1),
     (re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier in the day|on the same day)\b", re.I), 0, 1),
     (re.compile(r"\b(?:last|past) week(?:end)?\b", re.I), -7, 2),
     (re.compile(r"\b(?:this|the) weekend\b", re.I), None, 2),

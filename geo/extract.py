@@ -39,38 +39,38 @@ def _number(tok: str, words: dict) -> int | None:
 
 
 def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
-    """(fatalities, injured) this sentence reports for one incident; cumulative tolls give (None, None)."""
+    """(fatalities, injured) this sentence reports for one incident; cumulative tolls give (None, None).
+
+    Each number is read with the casualty word it governs: the verb before it ('killing 12') or
+    the first casualty word in the few words after it ('seven people dead and 33 wounded').
+    """
     rx = lex.rx
     if rx["no_casualties"].search(sentence):
         return 0, None
     if rx["cumulative"].search(sentence):
         return None, None
     words = lex.rules["number_words"]
-    num = rf"(?P<n>{_NUM}|{'|'.join(sorted((re.escape(w) for w in words), key=len, reverse=True))})"
-    out = {"killed": None, "injured": None}
-    for cls in ("killed", "injured"):
-        verb = rx[cls].pattern
-        pats = [
-            rf"\b{num}\s+(?:\w+[\s-]+){{0,4}}?(?:(?:were|have been|had been|was|are|being|got|reportedly)\s+)?{verb}",
-            rf"\b(?:killing|killed|leaving|left|claimed the lives of|wounding|injuring|injured|wounded)\s+(?:at least\s+|some\s+|about\s+|around\s+|nearly\s+|more than\s+)?{num}\s+(?:\w+\s+){{0,2}}?(?:{lex.rules['people_nouns']})?",
-        ]
-        for p in pats:
-            for m in re.finditer(p, sentence, re.I):
-                if cls == "killed" and re.search(rx["injured"].pattern, m.group(0), re.I) and not re.search(
-                        verb, m.group(0)[:m.end("n") - m.start() + 25], re.I):
-                    continue
-                if p is pats[1]:
-                    lead = m.group(0).split()[0].lower()
-                    if (cls == "killed") != (lead in ("killing", "killed", "claimed") or
-                                             (lead in ("leaving", "left") and re.search(verb, m.group(0), re.I))):
-                        continue
-                n = _number(m.group("n"), words)
-                if n is not None and n < 100000 and not re.match(r"(?:19|20)\d\d$", m.group("n")):
-                    out[cls] = n
+    num_re = re.compile(rf"\b(?:{_NUM}|{'|'.join(sorted(map(re.escape, words), key=len, reverse=True))})\b", re.I)
+    found: dict[str, int] = {}
+    for m in num_re.finditer(sentence):
+        n = _number(m.group(0), words)
+        if n is None or re.fullmatch(r"(?:19|20)\d\d", m.group(0)):
+            continue
+        before = sentence[max(0, m.start() - 40):m.start()]
+        cls = ("killed" if rx["casualty_lead_killed"].search(before) else
+               "injured" if rx["casualty_lead_injured"].search(before) else None)
+        if cls is None:
+            after = re.split(r"[;:()]|\d", sentence[m.end():m.end() + 80])[0]
+            for w in after.split()[:6]:
+                if rx["killed"].fullmatch(w.strip(",.")):
+                    cls = "killed"
+                elif rx["injured"].fullmatch(w.strip(",.")):
+                    cls = "injured"
+                if cls:
                     break
-            if out[cls] is not None:
-                break
-    return out["killed"], out["injured"]
+        if cls and cls not in found:
+            found[cls] = n
+    return found.get("killed"), found.get("injured")
 
 
 def _actor_at(text: str, lex: Lexicon, kinds=("state", "adjective", "metonym")) -> list[tuple[int, int, str, str]]:
@@ -84,49 +84,40 @@ def _belligerent(actor: str | None, lex: Lexicon) -> bool:
     return actor in lex.opponents
 
 
-def speakers(sentence: str, lex: Lexicon) -> list[str]:
-    """Who reports what the sentence says: the subject of a speech verb, 'according to X', a reporter."""
+def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
+    """(claimants, deniers): subjects of speech verbs, 'according to X', a reporter who saw it."""
     rx = lex.rx
-    found: list[str] = []
+    claim: list[str] = []
+    deny: list[str] = []
     if rx["media"].search(sentence):
-        found.append("Media")
-    verbs = list(rx["speech_verbs"].finditer(sentence))
+        claim.append("Media")
     actors = [a for a in _actor_at(sentence, lex) if lex.actors[a[2]]["type"] in ("state", "non_state")]
-    for v in verbs:
-        if v.group(0).lower() == "according to":
-            after = [a for a in actors if 0 <= a[0] - v.end() <= 30]
-            found += [a[2] for a in after[:1]]
+    for v in rx["speech_verbs"].finditer(sentence):
+        verb = v.group(0).lower()
+        into = deny if rx["denial_verbs"].fullmatch(verb) else claim
+        if verb == "according to":
+            claim += [a[2] for a in actors if 0 <= a[0] - v.end() <= 30][:1]
             continue
         before = [a for a in actors if 0 <= v.start() - a[1] <= 70
-                  and not re.search(r"[\"”“]", sentence[a[1]:v.start()])]
+                  and not re.search(r"[\"”“]", sentence[a[1]:v.start()])
+                  and not re.search(r"\b(?:accus\w*|blam\w*)\s+(?:the\s+)?$", sentence[max(0, a[0] - 20):a[0]], re.I)]
         if before:
-            found.append(before[-1][2] if v.group(0).lower() not in ("accused", "accuses", "accusing", "blamed")
-                         else before[0][2])
+            into.append(before[0][2] if verb.startswith(("accus", "blam")) else before[-1][2])
             continue
+        if verb.startswith(("accus", "blam", "citing", "quot")):
+            continue
+        if not re.search(r"[,\"”’']\s*(?:\w+\s+)?$", sentence[max(0, v.start() - 25):v.start()]):
+            continue  # a speaker after its verb only in '..., said the ministry'
         after = [a for a in actors if 0 <= a[0] - v.end() <= 40 and re.match(
             r"^[\s,]*(?:the|a|an)?\s*$", sentence[v.end():a[0]]) is not None]
-        after = after or [a for a in actors if 0 <= a[0] - v.end() <= 25 and re.search(
-            rx["speaker_nouns"].pattern, sentence[a[1]:a[1] + 40], re.I)]
-        found += [a[2] for a in after[:1]]
-    seen, out = set(), []
-    for f in found:
-        if f not in seen:
-            seen.add(f)
-            out.append(f)
-    return out
+        after = after or [a for a in actors if 0 <= a[0] - v.end() <= 25 and rx["speaker_nouns"].search(
+            sentence[a[1]:a[1] + 40])]
+        into += [a[2] for a in after[:1]]
+    return _unique(claim), _unique([d for d in deny if d not in claim])
 
 
-def denials(sentence: str, lex: Lexicon, claimed: list[str]) -> list[str]:
-    """Who denies: an actor that is the subject of a denial word, or the other side of a denied claim."""
-    m = lex.rx["denial"].search(sentence)
-    if not m:
-        return []
-    actors = [a for a in _actor_at(sentence, lex) if _belligerent(a[2], lex)]
-    before = [a[2] for a in actors if a[1] <= m.start() and m.start() - a[1] <= 60]
-    if before:
-        return [before[-1]]
-    after = [a[2] for a in actors if a[0] >= m.end() and a[0] - m.end() <= 15]
-    return after[:1]
+def _unique(xs: list[str]) -> list[str]:
+    return list(dict.fromkeys(xs))
 
 
 def attacker(sentence: str, trig_span: tuple[int, int], lex: Lexicon, claimed: list[str]) -> str | None:
@@ -136,8 +127,8 @@ def attacker(sentence: str, trig_span: tuple[int, int], lex: Lexicon, claimed: l
     t0, t1 = trig_span
     for a in actors:
         gap = sentence[t1:a[0]]
-        if 0 <= a[0] - t1 <= 40 and re.match(r"^\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?(?:\w+\s+)?$", gap + " ",
-                                               re.I) and re.search(r"\bby\b", gap):
+        if 0 <= a[0] - t1 <= 40 and re.match(r"^[\s,]+(?:\w+[\s,]+){0,3}?by\s+(?:the\s+)?(?:\w+\s+)?$", gap + " ",
+                                               re.I):
             return a[2]
     for a in actors:
         pre = sentence[max(0, a[0] - 20):a[0]]
@@ -145,7 +136,7 @@ def attacker(sentence: str, trig_span: tuple[int, int], lex: Lexicon, claimed: l
             return a[2]
     for a in reversed(actors):
         gap = sentence[a[1]:t0]
-        if 0 <= t0 - a[1] <= 45 and not lex.rx["speech_verbs"].search(gap) and not re.search(r"[,;:\"”]", gap):
+        if 0 <= t0 - a[1] <= 45 and not lex.rx["speech_verbs"].search(gap) and not re.search(r"[,;:]", gap):
             if re.search(r"\b(?:of|in|on|at|against|into|near|to)\s*$", sentence[max(0, a[0] - 12):a[0]], re.I):
                 continue
             return a[2]
@@ -166,9 +157,16 @@ def _trigger_spans(sentence: str, lex: Lexicon) -> list[tuple[Trigger, re.Match]
     return out
 
 
+_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|throughout|along|on|near|at|areas? of|parts? of|"
+                       r"villages? of|towns? of|outskirts of|direction of|north of|south of|east of|west of)\s+"
+                       r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+
+
 def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) -> bool:
     """A place the incident happened at: not a venue of talks or statements, not an actor's name."""
     p = m.place
+    if p.feature_code.startswith("PCL"):
+        return False  # a country is a party or a venue far more often than a place of fighting
     before = sentence[max(0, m.start - 80):m.start]
     after = sentence[m.end:m.end + 60]
     if lex.rx["venue_before"].search(before):
@@ -176,14 +174,12 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
     if lex.rx["venue_after"].search(after) or lex.rx["actor_use_after"].search(after):
         return False
     aliases = {a.text for a in lex.aliases if a.kind in ("metonym", "state")}
-    if m.text in aliases or m.text.rstrip("'s’") in aliases:
-        if p.feature_code.startswith("PCL") or p.geo_precision >= 3:
-            if not re.search(r"\b(?:in|inside|into|on|across|over|of)\s+(?:the\s+)?(?:\w+\s+)?$", before, re.I) \
-                    or re.search(r"\bover\s+(?:the\s+)?(?:\w+\s+)?$", before, re.I):
-                return False
-        elif not re.search(r"\b(?:in|on|at|near|of|hit|struck|shelled|targeted|outside|around|toward|towards)\s+"
-                           r"(?:the\s+)?(?:\w+\s+)?$", before, re.I):
-            return False
+    if p.geo_precision >= 3 and not _LOCATIVE.search(before[-40:]):
+        return False  # a region named as a topic ('the conflict over X'), not as where it happened
+    if (m.text in aliases or m.text.rstrip("'s’") in aliases) and not re.search(
+            r"\b(?:in|on|at|near|of|hit|struck|shelled|targeted|outside|around|toward|towards)\s+"
+            r"(?:the\s+)?(?:[\w-]+\s+)?$", before, re.I):
+        return False
     if theatre is not None and not theatre.contains(p.lon, p.lat, p.country):
         return False
     return True
@@ -192,12 +188,18 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
 def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre) -> list[tuple[Mention, int]]:
     """The places of the sentence's incident with their geo precision: observers yield to the direction they face."""
     ok = [m for m in mentions if _place_ok(sentence, m, lex, theatre)]
+    heard = re.search(r"\b(?:heard|saw|witnessed|could hear)\b", sentence, re.I)
+    ok = [m for m in ok if not lex.rx["observer_at"].search(sentence[max(0, m.start - 60):m.start])
+          or (heard and any(t.kind == "attack" for t, _ in _trigger_spans(sentence, lex)))]
     directed = [m for m in ok if lex.rx["observer_direction"].search(sentence[max(0, m.start - 60):m.start])]
     if directed:
         return [(m, max(2, m.place.geo_precision)) for m in directed]
     precise = [m for m in ok if m.place.geo_precision == 1]
     if precise:
-        return [(m, 1) for m in precise]
+        near = [m for m in precise if re.search(r"\b(?:near|outside|around|close to|outskirts of|vicinity of)\s+"
+                                                r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+                                                sentence[max(0, m.start - 40):m.start], re.I)]
+        return [(m, 2 if m in near else 1) for m in precise]
     return [(m, m.place.geo_precision) for m in ok[:1]]
 
 
@@ -224,74 +226,133 @@ def _lead_sentences(article: Article) -> list[str]:
     return []
 
 
+_PRONOUN_SPEAKER = re.compile(r"\b(?:it|he|she|they|the (?:\w+ )?ministry|officials|the army|the military|"
+                              r"the (?:\w+ )?(?:statement|spokes\w+))\s+(?:\w+\s+)?(?:said|says|added|claimed|"
+                              r"reported|stated|wrote|noted)\b|^[\"“]|[\"”]\s*$", re.I)
+
+
+def _mentions(article_sentences: list[str], gazetteer) -> list[list[Mention]]:
+    """Mentions per sentence; homonyms resolved near the article's unambiguous places."""
+    first = [gazetteer.find_mentions(s) for s in article_sentences]
+    ctx = [m.place for ms in first for m in ms if m.place.geo_precision == 1]
+    if not ctx:
+        return first
+    return [gazetteer.find_mentions(s, context_places=ctx) if ms else ms for s, ms in zip(article_sentences, first)]
+
+
 def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Incident]:
     """All incidents an article reports, merged within the article."""
     lex = lex or load()
     published = article.published
     if published is None:
         return []
-    sentences = _lead_sentences(article) + article.sentences
-    all_mentions = [gazetteer.find_mentions(s) for s in sentences]
+    from .reader import split_sentences
+    lead = _lead_sentences(article)
+    sentences, starts = list(lead), {0}
+    for para in article.paragraphs:
+        starts.add(len(sentences))
+        sentences += split_sentences(para)
+    all_mentions = _mentions(sentences, gazetteer)
     theatre = _default_theatre(lex, [m for ms in all_mentions for m in ms])
     src = Source(article.file, article.url, article.title, published.isoformat())
     last_speakers: list[str] = []
+    deniers: list[str] = []
     out: list[Incident] = []
     prev: list[Incident] = []
-    for s, mentions in zip(sentences, all_mentions):
-        spk = speakers(s, lex)
-        if spk:
-            last_speakers = [x for x in spk if x != "Media"] or last_speakers
-        elif re.search(r"\b(?:it|he|she|they|the (?:\w+ )?ministry|officials|the ministry|the army|the military)"
-                       r"\s+(?:\w+\s+)?(?:said|says|added|claimed|reported|stated)\b", s, re.I):
-            spk = list(last_speakers)
+    pending = None  # a trigger whose sentence named no precise place: the next sentence may name it
+    anchor = None
+    for k, (s, mentions) in enumerate(zip(sentences, all_mentions)):
+        if k in starts:
+            anchor = None
+        w = dates.resolve(s, published)
+        if w is not None and w.explicit and not w.background:
+            anchor = w
+        claim, deny = speakers(s, lex)
+        if claim or deny:
+            last_speakers = [x for x in claim + deny if x != "Media"] or last_speakers
+        elif _PRONOUN_SPEAKER.search(s):
+            claim = list(last_speakers)
+        if lex.rx["denial"].search(s) and not deny and not re.search(r"\b(?:accus|blam)\w*", s, re.I):
+            deny, claim = [c for c in claim if c != "Media"], [c for c in claim if c == "Media"]
+        deniers += [d for d in deny if d not in deniers]
+        carried, prev_now = prev, []
+        prev = []
+        if s.rstrip().endswith("?") or lex.rx["summary"].search(s):
+            pending = None
+            continue
         trigs = _trigger_spans(s, lex)
         fat, inj = casualties(s, lex)
+        places_here = _pick_places(s, mentions, lex, theatre)
         if not trigs:
-            continue
-        when = dates.resolve(s, published)
+            if pending and places_here and lex.rx["continuation"].search(s):
+                trig, tm, when, claim0, a1_0 = pending
+                trigs = [(trig, tm)]
+                claim = claim or claim0
+            else:
+                pending = None
+                continue
+        else:
+            when = dates.resolve(s, published)
+            if when is not None and not when.explicit and anchor is not None:
+                when = anchor  # a sentence with no time of its own speaks of the paragraph's last date
+            a1_0 = None
+        pending = None
         if when is None or when.background:
             continue
         trig, tm = trigs[0]
-        places = _pick_places(s, mentions, lex, theatre)
+        if trig.kind == "casualty" and fat is None and inj is None:
+            continue  # 'death' or 'killed' with no toll: a figure of speech or a reference, not a report
+        places = places_here
+        if not any(pr == 1 for _, pr in places):
+            pending = (trig, tm, when, claim, None)
         if not places:
-            if prev and (fat is not None or inj is not None) and trig.kind == "casualty":
-                for inc in prev:
+            if carried and (fat is not None or inj is not None) and trig.kind == "casualty":
+                for inc in carried:
                     inc.fatalities = inc.fatalities if inc.fatalities is not None else fat
                     inc.injured = inc.injured if inc.injured is not None else inj
                     inc.evidence.append(s)
             continue
-        if trig.kind in ("agreement", "protest", "transfer") and not places:
-            continue
-        a1 = attacker(s, (tm.start(), tm.end()), lex, spk)
-        claim = [c for c in spk if c == "Media" or _belligerent(c, lex)]
-        if a1 is None and trig.kind in ("attack", "clash", "casualty"):
-            bel = [c for c in claim if _belligerent(c, lex)]
-            if bel:
-                a1 = lex.opponents.get(bel[0])
-        if a1 is None and trig.kind == "capture":
-            bel = [c for c in claim if _belligerent(c, lex)]
-            a1 = bel[0] if bel else None
-        denied = [d for d in denials(s, lex, claim) if d not in claim]
-        sub = trig.sub_event_type
+        a1 = attacker(s, (tm.start(), tm.end()), lex, claim) if tm.string == s else a1_0
+        bel = [c for c in claim if _belligerent(c, lex)]
+        if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel:
+            a1 = lex.opponents.get(bel[0])
+        if a1 is None and trig.kind in ("capture", "transfer") and bel:
+            a1 = bel[0]
+        event_type, sub = trig.event_type, trig.sub_event_type
         if sub == "@capture":
             sub = (lex.actors.get(a1, {}).get("capture_sub_event") if a1 else None) or "Armed clash"
+            if theatre and theatre.ceasefire and when.day.isoformat() >= theatre.ceasefire and not any(
+                    t.kind in ("clash", "attack") for t, _ in trigs):
+                event_type, sub = "Strategic developments", "Non-violent transfer of territory"
         a2 = lex.opponents.get(a1) if a1 else None
         if re.search(r"\bcivilian", s, re.I) and trig.kind in ("attack", "casualty"):
             a2 = "Civilians"
-        prev = []
+        claimed = [c for c in claim if c == "Media" or _belligerent(c, lex)]
+        if deny and not claimed:
+            told = [i for i in out if i.geonameid in {m.place.geonameid for m, _ in places}]
+            for i in told:  # a denial of what the article already reported, not a new incident
+                i.denied_by += [d for d in deny if d not in i.denied_by and d not in i.claimed_by]
+                i.evidence.append(s)
+            if told:
+                continue
         for m, prec in places:
             p = m.place
             inc = Incident(
                 id=incident_id(article.file, str(p.geonameid), when.day.isoformat(),
-                               "v" if trig.event_type in VIOLENT else "n"),
+                               "v" if event_type in VIOLENT else "n"),
                 event_date=when.day.isoformat(), time_precision=when.precision,
-                event_type=trig.event_type, sub_event_type=sub, actor1=a1, actor2=a2,
+                event_type=event_type, sub_event_type=sub, actor1=a1, actor2=a2,
                 location=p.name, country=p.country, admin1=p.admin1, lat=p.lat, lon=p.lon,
                 geo_precision=prec, fatalities=fat if len(places) == 1 else None,
-                injured=inj if len(places) == 1 else None, claimed_by=claim, denied_by=denied,
+                injured=inj if len(places) == 1 else None, claimed_by=list(claimed),
+                denied_by=[d for d in deny if d not in claimed],
                 sources=[src], evidence=[s], geonameid=p.geonameid)
-            prev.append(inc)
+            prev_now.append(inc)
             out.append(inc)
+        prev = prev_now
+    for inc in out:  # a side that denies in the article denies what it is accused of there
+        inc.denied_by += [d for d in deniers if d not in inc.denied_by and d not in inc.claimed_by
+                          and inc.actor1 and lex.side(d) == lex.side(inc.actor1)]
     return merge_within(out, lex)
 
 
@@ -322,13 +383,15 @@ def absorb(cur: Incident, inc: Incident, lex: Lexicon) -> None:
     """Fold `inc` into `cur`, keeping every source, claimant and sentence and the most specific fields."""
     if _rank(lex, inc.sub_event_type) < _rank(lex, cur.sub_event_type):
         cur.event_type, cur.sub_event_type = inc.event_type, inc.sub_event_type
+    if inc.time_precision < cur.time_precision:
+        cur.event_date = inc.event_date  # the report that knows the day sets it
     cur.actor1 = cur.actor1 or inc.actor1
     cur.actor2 = cur.actor2 or inc.actor2
     cur.time_precision = min(cur.time_precision, inc.time_precision)
     cur.geo_precision = min(cur.geo_precision, inc.geo_precision)
-    for k in ("fatalities", "injured"):
+    for k in ("fatalities", "injured"):  # reports that disagree: the lower figure, as ACLED does
         a, b = getattr(cur, k), getattr(inc, k)
-        setattr(cur, k, a if b is None else b if a is None else max(a, b))
+        setattr(cur, k, a if b is None else b if a is None else min(a, b))
     for k in ("claimed_by", "denied_by", "evidence"):
         lst = getattr(cur, k)
         lst += [x for x in getattr(inc, k) if x not in lst]

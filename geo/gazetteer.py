@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import json
 import math
 import re
@@ -53,6 +54,8 @@ def _build_fold_table() -> dict[int, str]:
 
 _FOLD = _build_fold_table()
 _SPACE_RE = re.compile(r"\s+")
+_QUOTES_RE = re.compile(r"['`\"]")
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 
 
 def fold_text(text: str) -> str:
@@ -70,39 +73,27 @@ def fold(name: str) -> str:
 
 def normalize(s: str) -> str:
     """Casefold, transliterate any script (unidecode), fold Azerbaijani letters, drop apostrophes."""
-    from unidecode import unidecode
-
     s = s.translate(_FOLD)
-    s = unidecode(s).casefold()
-    s = re.sub(r"['`\"]", "", s)
-    s = re.sub(r"[^a-z0-9]+", " ", s)
-    return s.strip()
+    if not s.isascii():
+        from unidecode import unidecode
+
+        s = unidecode(s)
+    s = _QUOTES_RE.sub("", s.lower())
+    return _NON_ALNUM_RE.sub(" ", s).strip()
 
 
-_KEY_RULES = [
-    (re.compile(r"dzh|dj|zh"), "j"),
-    (re.compile(r"kh"), "x"),
-    (re.compile(r"gh"), "g"),
-    (re.compile(r"tch|ch"), "c"),
-    (re.compile(r"j"), "c"),
-    (re.compile(r"sh"), "s"),
-    (re.compile(r"q"), "g"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"ou|oo"), "u"),
-    (re.compile(r"ee"), "i"),
-    (re.compile(r"y"), "i"),
-    (re.compile(r"e"), "a"),
-    (re.compile(r"h"), ""),
-    (re.compile(r"(.)\1+"), r"\1"),
-]
+_KEY_MAP = {"dzh": "c", "tch": "c", "dj": "c", "zh": "c", "j": "c", "ch": "c", "kh": "x", "gh": "g", "sh": "s",
+            "q": "g", "w": "v", "ou": "u", "oo": "u", "ee": "i", "y": "i", "e": "a", "h": "", " ": ""}
+_KEY_RE = re.compile("|".join(sorted(_KEY_MAP, key=len, reverse=True)))
+_DOUBLE_RE = re.compile(r"(.)\1+")
+MIN_KEY_LEN = 4
 
 
-def key(s: str) -> str:
+def key(s: str, normalized: str | None = None) -> str:
     """A loose phonetic key so transliteration variants (Xankəndi/Khankendi, Gəncə/Ganja) meet."""
-    k = normalize(s).replace(" ", "")
-    for pat, rep in _KEY_RULES:
-        k = pat.sub(rep, k)
-    return k
+    k = normalize(s) if normalized is None else normalized
+    k = _KEY_RE.sub(lambda m: _KEY_MAP[m.group(0)], k)
+    return _DOUBLE_RE.sub(r"\1", k)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -165,6 +156,7 @@ class Gazetteer:
         self.stopwords = stopwords if stopwords is not None else load_stopwords()
         self.places: list[Place] = []
         self._names: list[list[str]] = []
+        self._curated: list[bool] = []
         self._primary_idx: dict[str, list[int]] = {}
         self._lower_ok: set[str] = set()
         self._world: list[int] = []
@@ -182,8 +174,11 @@ class Gazetteer:
                 admin1=p.get("admin1"), feature_class=p["feature_class"], feature_code=p["feature_code"],
                 population=p.get("population") or 0, geo_precision=p.get("geo_precision", 1)))
             alts = p.get("alternatenames") or []
+            self._curated.append("curated" in p.get("source", ""))
             self._names.append([p["name"], p.get("asciiname") or p["name"], *alts])
-            detailed = p.get("country") in DETAIL_COUNTRIES or not p.get("source", "").startswith("geonames:cities15000")
+            source = p.get("source", "")
+            detailed = (p.get("country") in DETAIL_COUNTRIES or "curated" in source
+                        or not source.startswith("geonames:cities15000"))
             names = self._names[i] if detailed else self._names[i][:2]
             if not detailed:
                 self._world.append(i)
@@ -219,25 +214,37 @@ class Gazetteer:
 
     def _variant_indexes(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
         if self._norm_idx is None:
-            norm: dict[str, list[int]] = {}
-            keys: dict[str, list[int]] = {}
-            world = set(self._world)
-            for i, names in enumerate(self._names):
-                for n in (names[:2] if i in world else names):
-                    nn = normalize(n)
-                    if not nn:
-                        continue
-                    lst = norm.setdefault(nn, [])
-                    if not lst or lst[-1] != i:
-                        lst.append(i)
-                    kk = key(n)
-                    if kk:
-                        lst = keys.setdefault(kk, [])
-                        if not lst or lst[-1] != i:
-                            lst.append(i)
-            self._norm_idx, self._key_idx = norm, keys
-            self._key_list = [k for k in keys if len(k) >= FUZZY_MIN_LEN - 1]
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self._build_variant_indexes()
+            finally:
+                if enabled:
+                    gc.enable()
         return self._norm_idx, self._key_idx
+
+    def _build_variant_indexes(self) -> None:
+        norm: dict[str, list[int]] = {}
+        keys: dict[str, list[int]] = {}
+        world = set(self._world)
+        seen: dict[str, tuple[str, str]] = {}
+        for i, names in enumerate(self._names):
+            for n in set(names[:2] if i in world else names):
+                pair = seen.get(n)
+                if pair is None:
+                    nn = normalize(n)
+                    pair = seen[n] = (nn, key(n, nn))
+                nn, kk = pair
+                if nn:
+                    lst = norm.setdefault(nn, [])
+                    if i not in lst:
+                        lst.append(i)
+                if len(kk) >= MIN_KEY_LEN:
+                    lst = keys.setdefault(kk, [])
+                    if i not in lst:
+                        lst.append(i)
+        self._norm_idx, self._key_idx = norm, keys
+        self._key_list = list(keys)
 
     # ---- ranking ---------------------------------------------------------------------------
     def _rank(self, cands: list[int], query_fold: str, context_countries=None, context_places=None) -> list[tuple[float, int]]:
@@ -249,17 +256,18 @@ class Gazetteer:
             s = 0.0
             if p.country in ctx_c:
                 s += 30
-            if p.country in self.theatre:
-                s += 20
             names = self._names[i]
-            if query_fold in (fold(names[0]), fold(names[1])):
-                s += 10
+            current = self._curated[i] or query_fold in (fold(names[0]), fold(names[1]))
+            if current:
+                s += 15
+            if p.country in self.theatre:
+                s += 20 if current else 10
             s += _CLASS_WEIGHT.get(p.feature_code, _CLASS_WEIGHT.get(p.feature_class, 0))
             if p.feature_class != "A" or p.feature_code == "PCLI":
                 s += 3 * math.log10(p.population + 1)
             if ctx_p:
                 d = min(haversine_km(p.lat, p.lon, c.lat, c.lon) for c in ctx_p)
-                s += 40 * math.exp(-d / 100.0)
+                s += 50 * math.exp(-d / 100.0)
             ranked.append((s, i))
         ranked.sort(key=lambda t: (-t[0], self.places[t[1]].geonameid))
         return ranked
@@ -275,8 +283,8 @@ class Gazetteer:
         n = normalize(name)
         if n in norm:
             return norm[n], 96.0, "normalized"
-        k = key(name)
-        if k in keys:
+        k = key(name, n)
+        if len(k) >= MIN_KEY_LEN and k in keys:
             return keys[k], 92.0, "key"
         if len(n.replace(" ", "")) >= FUZZY_MIN_LEN and self._key_list:
             from rapidfuzz import fuzz, process
@@ -366,7 +374,7 @@ class Gazetteer:
         idx = self._primary_idx
         context = list(context_places or [])
         context += [places[idx[k][0]] for _, _, k in chosen
-                    if len(idx[k]) == 1 and places[idx[k][0]].geo_precision < 3]
+                    if len(idx[k]) == 1 and places[idx[k][0]].feature_code != "PCLI"]
         ranked: dict[str, Place] = {}
         mentions = []
         for start, end, k in chosen:
@@ -383,9 +391,16 @@ class Gazetteer:
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, theatre: tuple[str, ...]) -> Gazetteer:
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
-    return Gazetteer(data["features"], theatre=theatre)
+    # The cyclic GC would rescan the ~1M freshly allocated objects several times; pausing it halves load time.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        return Gazetteer(data["features"], theatre=theatre)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def find_mentions(text: str, gazetteer: Gazetteer | None = None, context_countries=None, context_places=None) -> list[Mention]:

@@ -38,6 +38,7 @@ class Theatre:
     sides: dict
     start: str | None
     end: str | None
+    ceasefire: str | None = None
 
     def contains(self, lon: float, lat: float, country: str | None) -> bool:
         x0, y0, x1, y1 = self.bbox
@@ -61,6 +62,9 @@ class Lexicon:
         return self.actors.get(actor, {}).get("side") if actor else None
 
 
+_WORDY = {"speech_verbs", "denial_verbs", "denial", "killed", "injured", "speaker_nouns", "people_nouns"}
+
+
 def _compile(p: str) -> re.Pattern:
     return re.compile(p, re.I)
 
@@ -79,11 +83,13 @@ def load(data_dir: str | None = None) -> Lexicon:
             aliases += [Alias(w, name, kind) for w in words]
     aliases.sort(key=lambda a: -len(a.text))
     alias_re = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a.text) for a in aliases) + r")(?![\w-])")
-    rx = {k: _compile(v) for k, v in ru.items() if isinstance(v, str) and not k.startswith("_")}
+    rx = {k: _compile(rf"\b{v}\b" if k in _WORDY else v) for k, v in ru.items()
+          if isinstance(v, str) and not k.startswith("_")}
+    rx["summary"] = _compile(ev["summary"])
     theatres = []
     for f in sorted((d / "theatres").glob("*.json")):
         t = json.loads(f.read_text(encoding="utf-8"))
         theatres.append(Theatre(t["name"], tuple(t["countries"]), tuple(t["bbox"]), t["sides"],
-                                t.get("start"), t.get("end")))
+                                t.get("start"), t.get("end"), t.get("ceasefire")))
     return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, ac.get("opponents", {}), ru, rx,
                    _compile(ev["hypothetical"]), re.compile(r"\b" + ev["negations"], re.I), tuple(theatres))

@@ -19,8 +19,9 @@ def compatible(a: Incident, b: Incident, max_days: int = 1, max_km: float = 2.0)
         return False
     if a.geonameid != b.geonameid and _km(a, b) > max_km:
         return False
-    if abs((date.fromisoformat(a.event_date) - date.fromisoformat(b.event_date)).days) > max_days:
-        return False
+    days = abs((date.fromisoformat(a.event_date) - date.fromisoformat(b.event_date)).days)
+    if days > max_days or (days and a.time_precision == 1 and b.time_precision == 1):
+        return False  # two reports that each know the day and disagree are two days of shelling
     return not (a.source_files() & b.source_files())
 
 
