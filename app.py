@@ -69,7 +69,7 @@ def main() -> None:
     st_folium(build_map(shown), height=600, use_container_width=True, returned_objects=[], key="map")
     st.dataframe([{"date": i.event_date, "type": i.sub_event_type, "location": i.location, "actor1": i.actor1,
                    "actor2": i.actor2, "reported by": ", ".join(i.claimed_by), "fatalities": i.fatalities}
-                  for i in shown], use_container_width=True)
+                  for i in shown], width="stretch")
 
 
 main()

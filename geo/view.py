@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .export import ATTRIBUTION
+from .offline import add_attribution, localize
 from .records import Incident, Source
 
 TYPE_STYLE = {
@@ -91,13 +91,14 @@ def popup_html(i: Incident) -> str:
 
 
 def build_map(incidents: list[Incident], center=(39.8, 46.8), zoom=8):
-    """A folium map of the incidents; assets are served locally when geo.offline is available."""
+    """A folium map of the incidents, drawing with no network: its scripts are served by the app."""
     import folium
     from folium.plugins import MarkerCluster
 
     m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
-    folium.TileLayer("OpenStreetMap", attr=f"&copy; OpenStreetMap contributors. {html.escape(ATTRIBUTION)}",
+    folium.TileLayer("OpenStreetMap", attr="&copy; OpenStreetMap contributors",
                      name="OpenStreetMap tiles (online)").add_to(m)
+    add_attribution(m)
     cluster = MarkerCluster(name="Incidents", disableClusteringAtZoom=10).add_to(m)
     for i in incidents:
         color, _icon = TYPE_STYLE.get(i.event_type, ("#7f8c8d", "info"))
@@ -108,10 +109,6 @@ def build_map(incidents: list[Incident], center=(39.8, 46.8), zoom=8):
             tooltip=html.escape(f"{i.event_date} {i.location}: {i.sub_event_type}"),
         ).add_to(cluster)
     folium.LayerControl(collapsed=True).add_to(m)
-    try:
-        from .offline import localize
-    except ImportError:
-        return m
     return localize(m)
 
 

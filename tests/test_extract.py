@@ -1,0 +1,137 @@
+"""Extraction rules, each on a sentence written for the test."""
+from datetime import date
+
+import pytest
+
+from geo.extract import casualties, extract, speakers
+from geo.lexicon import load
+from geo.merge import merge
+from geo.reader import read_text
+
+LEX = load()
+
+
+def _article(body: str, published="October 14, 2020", file="t.txt"):
+    return read_text(f"A test headline\n\n{published}\n\n{body}\n", file=file)
+
+
+def _one(gazetteer, body, **kw):
+    incs = extract(_article(body, **kw), gazetteer)
+    assert len(incs) == 1, [(i.location, i.event_date, i.evidence) for i in incs]
+    return incs[0]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("The strike left seven people dead and 33 wounded.", (7, 33)),
+    ("A rocket hit the market, killing 12 people and injuring at least 40.", (12, 40)),
+    ("At least 13 people had been killed and more than 40 injured.", (13, 40)),
+    ("Three soldiers were wounded in the attack.", (None, 3)),
+    ("There were no casualties.", (0, None)),
+    ("Nearly 500 people have been killed since the war began.", (None, None)),
+    ("The toll rose to 31 civilians killed.", (None, None)),
+    ("An attack killed a soldier.", (None, None)),
+])
+def test_casualties(sentence, expected):
+    assert casualties(sentence, LEX) == expected
+
+
+def test_speakers_claim_and_deny():
+    assert speakers("Azerbaijan's defence ministry said the town was shelled.", LEX) == (["Azerbaijan"], [])
+    assert speakers("Armenia denied the accusation.", LEX) == ([], ["Armenia"])
+    assert speakers("According to Karabakh officials, rockets hit the town.", LEX)[0] == ["Nagorno-Karabakh"]
+    assert speakers("A Testwire reporter in the town heard explosions.", LEX)[0] == ["Media"]
+    claim, _ = speakers("Baku accused Yerevan of shelling the city.", LEX)
+    assert claim == ["Azerbaijan"]
+
+
+def test_attack_with_claimant_target_and_casualties(gazetteer):
+    i = _one(gazetteer, "Azerbaijan's defence ministry said on Tuesday that Armenian forces shelled the "
+                        "town of Terter, leaving two civilians dead.")
+    assert (i.location, i.event_date, i.time_precision) == ("Tartar", "2020-10-13", 1)
+    assert (i.event_type, i.sub_event_type) == ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+    assert (i.actor1, i.actor2, i.claimed_by, i.fatalities) == ("Armenia", "Civilians", ["Azerbaijan"], 2)
+    assert i.evidence and i.sources[0].file == "t.txt"
+
+
+def test_venue_of_talks_is_not_a_place_of_fighting(gazetteer):
+    incs = extract(_article("Fighting raged on Monday while ministers held talks in Moscow. "
+                            "Officials in Yerevan said the clashes continued, the ministry said in Baku."),
+                   gazetteer)
+    assert not {i.location for i in incs} & {"Moscow", "Yerevan", "Baku"}
+
+
+def test_observer_direction(gazetteer):
+    i = _one(gazetteer, "In Stepanakert, a Testwire photographer heard the sounds of shelling from the direction "
+                        "of Hadrut on Monday.")
+    assert i.location == "Hadrut" and i.geo_precision == 2 and i.claimed_by == ["Media"]
+
+
+def test_background_history_never_becomes_current(gazetteer):
+    incs = extract(_article("A war in the early 1990s killed 30,000 people. In April 2016 clashes in Karabakh "
+                            "killed 110 soldiers."), gazetteer)
+    assert incs == []
+
+
+def test_capture_sub_event_depends_on_the_actor(gazetteer):
+    a = _one(gazetteer, "Azerbaijan's president said on Sunday that its army had captured the town of Hadrut.")
+    assert (a.event_type, a.sub_event_type, a.actor1) == ("Battles", "Government regains territory", "Azerbaijan")
+    b = _one(gazetteer, "Karabakh forces said on Sunday that they had retaken the village of Talish.")
+    assert b.sub_event_type == "Non-state actor overtakes territory" and b.actor1 == "Nagorno-Karabakh"
+
+
+def test_after_the_ceasefire_a_takeover_is_a_handover(gazetteer):
+    i = _one(gazetteer, "Azerbaijan took over the Lachin district on Tuesday.", published="December 2, 2020")
+    assert (i.event_type, i.sub_event_type) == ("Strategic developments", "Non-violent transfer of territory")
+    assert i.geo_precision == 2
+
+
+def test_denial_attaches_to_the_reported_incident(gazetteer):
+    i = _one(gazetteer, "Azerbaijan said Armenian rockets hit Ganja overnight. Armenia denied shelling Ganja.")
+    assert i.claimed_by == ["Azerbaijan"] and i.denied_by == ["Armenia"]
+
+
+def test_region_named_as_topic_is_not_an_incident(gazetteer):
+    assert extract(_article("The conflict over Nagorno-Karabakh has deep roots, and fighting over Karabakh "
+                            "drew in Turkey."), gazetteer) == []
+
+
+def test_region_level_incident_is_imprecise(gazetteer):
+    i = _one(gazetteer, "Armenia said on Monday that heavy fighting continued in Nagorno-Karabakh.")
+    assert i.geo_precision == 3 and i.event_type == "Battles"
+
+
+def test_questions_and_war_summaries_are_skipped(gazetteer):
+    assert extract(_article("Why is there fighting in Terter? In 44 days of fighting that began on "
+                            "27 September, troops shelled Terter."), gazetteer) == []
+
+
+def test_hypothetical_and_negated_triggers(gazetteer):
+    assert extract(_article("Officials warned that Turkey could strike Ganja. There was no shelling in "
+                            "Barda on Monday."), gazetteer) == []
+
+
+def test_continuation_names_the_place(gazetteer):
+    i = _one(gazetteer, "Azerbaijan accused Armenia of firing on its villages on Tuesday. Among other "
+                        "things, the Terter district is affected.")
+    assert i.location and i.actor1 == "Armenia" and i.claimed_by == ["Azerbaijan"]
+
+
+def test_merge_across_articles_keeps_sources_and_claimants(gazetteer):
+    a = extract(_article("Azerbaijan said Armenian rockets hit Ganja on Monday.", file="a.txt"), gazetteer)
+    b = extract(_article("A Testwire reporter in Ganja saw houses destroyed by rockets on Monday.",
+                         file="b.txt"), gazetteer)
+    merged = merge(a + b)
+    assert len(merged) == 1
+    assert {s.file for s in merged[0].sources} == {"a.txt", "b.txt"}
+    assert set(merged[0].claimed_by) == {"Azerbaijan", "Media"}
+
+
+def test_merge_keeps_different_days_apart(gazetteer):
+    a = extract(_article("Rockets hit Ganja on Monday.", file="a.txt"), gazetteer)
+    b = extract(_article("Rockets hit Ganja on Sunday.", file="b.txt"), gazetteer)
+    assert len(merge(a + b)) == 2
+
+
+def test_no_publication_date_no_incidents(gazetteer):
+    art = read_text("Headline only\n\nRockets hit Ganja on Monday.\n", file="n.txt")
+    assert art.published is None and extract(art, gazetteer) == []
