@@ -15,6 +15,7 @@ from .lexicon import Lexicon, Theatre, Trigger, load
 from .records import Article, Incident, Mention, Source
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
+MAX_GAP = 150  # characters between a trigger and a place of the same clause
 
 
 @dataclass
@@ -62,9 +63,10 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
         if cls is None:
             after = re.split(r"[;:()]|\d", sentence[m.end():m.end() + 80])[0]
             for w in after.split()[:6]:
-                if rx["killed"].fullmatch(w.strip(",.")):
+                w = re.sub(r"^\W+|\W+$", "", w)
+                if rx["killed"].fullmatch(w):
                     cls = "killed"
-                elif rx["injured"].fullmatch(w.strip(",.")):
+                elif rx["injured"].fullmatch(w):
                     cls = "injured"
                 if cls:
                     break
@@ -91,7 +93,8 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
     deny: list[str] = []
     if rx["media"].search(sentence):
         claim.append("Media")
-    actors = [a for a in _actor_at(sentence, lex) if lex.actors[a[2]]["type"] in ("state", "non_state")]
+    actors = [a for a in _actor_at(sentence, lex, ("state", "adjective", "metonym", "person"))
+              if lex.actors[a[2]]["type"] in ("state", "non_state")]
     for v in rx["speech_verbs"].finditer(sentence):
         verb = v.group(0).lower()
         into = deny if rx["denial_verbs"].fullmatch(verb) else claim
@@ -180,9 +183,7 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
             r"\b(?:in|on|at|near|of|hit|struck|shelled|targeted|outside|around|toward|towards)\s+"
             r"(?:the\s+)?(?:[\w-]+\s+)?$", before, re.I):
         return False
-    if theatre is not None and not theatre.contains(p.lon, p.lat, p.country):
-        return False
-    return True
+    return theatre is not None and theatre.contains(p.lon, p.lat, p.country)
 
 
 def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre) -> list[tuple[Mention, int]]:
@@ -282,6 +283,9 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             continue
         trigs = _trigger_spans(s, lex)
         fat, inj = casualties(s, lex)
+        if trigs:  # in a long sentence a place far from every trigger belongs to another clause
+            mentions = [m for m in mentions if any(min(abs(m.start - t.end()), abs(t.start() - m.end)) <= MAX_GAP
+                                                   for _, t in trigs)]
         places_here = _pick_places(s, mentions, lex, theatre)
         if not trigs:
             if pending and places_here and lex.rx["continuation"].search(s):
@@ -316,8 +320,11 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         bel = [c for c in claim if _belligerent(c, lex)]
         if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel:
             a1 = lex.opponents.get(bel[0])
-        if a1 is None and trig.kind in ("capture", "transfer") and bel:
-            a1 = bel[0]
+        if a1 is None and trig.kind in ("capture", "transfer"):
+            subj = [a for a in _actor_at(s[:tm.start()], lex) if _belligerent(a[2], lex)
+                    and not re.search(r"\b(?:of|from|to|by|against|with|between|and)\s+(?:the\s+)?$",
+                                      s[max(0, a[0] - 15):a[0]], re.I)]
+            a1 = subj[0][2] if subj else (bel[0] if bel else None)
         event_type, sub = trig.event_type, trig.sub_event_type
         if sub == "@capture":
             sub = (lex.actors.get(a1, {}).get("capture_sub_event") if a1 else None) or "Armed clash"
