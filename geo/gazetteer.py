@@ -100,6 +100,24 @@ def key(s: str, normalized: str | None = None) -> str:
     return _DOUBLE_RE.sub(r"\1", k)
 
 
+_GENERIC_RE = re.compile(r"\s+(?:city|town|village|settlement|(?:city|town) cent(?:er|re))$", re.I)
+_CYRILLIC_CASE_RE = re.compile(r"(?<=[\u0400-\u04ff]{3})(?:ом|ем|ой|ей|ах|ях|у|ю|а|я|е|и|ы)$")
+
+
+def _stems(name: str) -> list[str]:
+    """Forms to try when a name as written is unknown: without a generic noun ('Shusha city'),
+    without a Russian case ending ('Гянджу', 'Степанакерта')."""
+    out = []
+    n = name.strip()
+    g = _GENERIC_RE.sub("", n)
+    if g != n:
+        out.append(g)
+    c = _CYRILLIC_CASE_RE.sub("", n)
+    if c != n:
+        out += [c + "и", c + "а", c + "я", c]
+    return out
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -298,6 +316,10 @@ class Gazetteer:
                 cands, score, method = self._lookup(part)
                 if cands:
                     return cands, min(score, 90.0), method
+        for stem in _stems(name):
+            cands, score, method = self._lookup(stem)
+            if cands:
+                return cands, min(score, 90.0), method
         return self._fuzzy(name)
 
     def _lookup(self, name: str) -> tuple[list[int], float, str]:

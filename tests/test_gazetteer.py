@@ -318,3 +318,10 @@ def test_geocode_online_caches(tmp_path):
     assert first == second and first["lat"] == 40.0
     assert calls == ["Nowhere Village"]
     assert json.loads((tmp_path / "nominatim.json").read_text())["Nowhere Village"]["lon"] == 45.0
+
+
+@pytest.mark.parametrize("query,expected", [("Гянджу", 586523), ("Степанакерта", 146970), ("Shusha city", 147105),
+                                            ("Шушу", 147105)])
+def test_inflected_and_generic_forms(query, expected):
+    m = Gazetteer.load().resolve(query)
+    assert m is not None and m.place.geonameid == expected and m.score <= 90
