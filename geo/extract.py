@@ -91,7 +91,7 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
     rx = lex.rx
     claim: list[str] = []
     deny: list[str] = []
-    if rx["media"].search(sentence):
+    if rx["media"].search(sentence) or rx["media_reported"].search(sentence):
         claim.append("Media")
     actors = [a for a in _actor_at(sentence, lex, ("state", "adjective", "metonym", "person"))
               if lex.actors[a[2]]["type"] in ("state", "non_state")]
@@ -200,7 +200,9 @@ def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre) 
         near = [m for m in precise if re.search(r"\b(?:near|outside|around|close to|outskirts of|vicinity of)\s+"
                                                 r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
                                                 sentence[max(0, m.start - 40):m.start], re.I)]
-        return [(m, 2 if m in near else 1) for m in precise]
+        area = [m for m in precise if lex.rx["area_after"].search(sentence[m.end:m.end + 40])
+                or lex.rx["area_before"].search(sentence[max(0, m.start - 50):m.start])]
+        return [(m, 2 if m in near or m in area else 1) for m in precise]
     return [(m, m.place.geo_precision) for m in ok[:1]]
 
 

@@ -147,3 +147,14 @@ def test_quotation_dates_and_speaker_come_from_its_attribution(gazetteer):
 def test_spelling_variants_of_theatre_towns(gazetteer):
     i = _one(gazetteer, "Rockets hit Stephanakert on Monday, a Testwire reporter there saw.")
     assert i.geonameid == gazetteer.resolve("Stepanakert").place.geonameid
+
+
+def test_villages_of_a_district_are_district_level(gazetteer):
+    incs = extract(_article("Baku said on Wednesday its troops had taken control of villages in the Jabrayil and "
+                            "Fuzuli districts."), gazetteer)
+    assert len(incs) == 2 and all(i.geo_precision == 2 for i in incs)
+
+
+def test_reporter_account_is_a_media_claim(gazetteer):
+    i = _one(gazetteer, "Explosions shook Stepanakert on Monday night, a Testwire correspondent reported.")
+    assert i.claimed_by == ["Media"]
