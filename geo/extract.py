@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from datetime import date
 
 from . import dates
 from .lexicon import Lexicon, Theatre, Trigger, load
@@ -16,20 +14,6 @@ from .records import Article, Incident, Mention, Source
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
 MAX_GAP = 150  # characters between a trigger and a place of the same clause
-
-
-@dataclass
-class Clue:
-    """What one sentence says, before places turn it into incidents."""
-
-    trigger: Trigger
-    when: dates.When
-    claimed_by: list[str] = field(default_factory=list)
-    denied_by: list[str] = field(default_factory=list)
-    actor1: str | None = None
-    actor2: str | None = None
-    fatalities: int | None = None
-    injured: int | None = None
 
 
 def _number(tok: str, words: dict) -> int | None:
@@ -443,7 +427,3 @@ def absorb(cur: Incident, inc: Incident, lex: Lexicon) -> None:
     cur.denied_by = [d for d in cur.denied_by if d not in cur.claimed_by]
     keys = {(s.file, s.url) for s in cur.sources}
     cur.sources += [s for s in inc.sources if (s.file, s.url) not in keys]
-
-
-def as_date(s: str) -> date:
-    return date.fromisoformat(s)

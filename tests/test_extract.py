@@ -1,5 +1,4 @@
 """Extraction rules, each on a sentence written for the test."""
-from datetime import date
 
 import pytest
 
