@@ -35,7 +35,15 @@ def cmd_export(args) -> int:
             i.evidence = []
     meta = {"filters": {"start": args.start, "end": args.end, "actors": args.actor or [],
                         "event_types": args.event_type or []}, "database": str(args.db)}
-    write_geojson(feature_collection(incidents, meta), args.out)
+    extra = []
+    if args.with_front_line:
+        from .frontline import FrontLineError, export_layers
+        try:
+            extra, meta["front_line"] = export_layers(args.db, args.end)
+        except FrontLineError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+    write_geojson(feature_collection(incidents, meta, extra), args.out)
     print(f"wrote {len(incidents)} incident(s) to {args.out}")
     return 0
 
@@ -56,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--event-type", action="append", metavar="TYPE", help="repeatable; an ACLED event type")
     p.add_argument("--no-evidence", action="store_true",
                    help="leave out the article sentences (for a redistributable sample)")
+    p.add_argument("--with-front-line", action="store_true",
+                   help="add each side's control areas and the front line as of --end (or the latest incident), "
+                        "from every capture report whatever the filters")
     p.set_defaults(func=cmd_export)
     g = sub.add_parser("gazetteer", help="build the gazetteer or resolve place names")
     gsub = g.add_subparsers(dest="gazetteer_command", required=True)
@@ -66,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     r = gsub.add_parser("resolve", help="resolve place names (use - to read names from stdin)")
     gazetteer.add_resolve_args(r)
     r.set_defaults(func=gazetteer.run_resolve)
+    c = sub.add_parser("control", help="build the pre-war control baseline of the front-line layer")
+    csub = c.add_subparsers(dest="control_command", required=True)
+    from . import control_build
+    b = csub.add_parser("build", help="build data/control_baseline.geojson from Natural Earth boundaries")
+    control_build.add_build_args(b)
+    b.set_defaults(func=control_build.run_build)
     return ap
 
 

@@ -1,0 +1,372 @@
+"""Front line: the territory each side holds on a given day, and the line between, from capture reports.
+
+Surface. The pre-war baseline (`data/control_baseline.geojson`, see geo.control_build) gives each side's
+area exactly. Every populated place of the theatre (gazetteer class P, in the theatre's
+`control.place_countries`, inside its bbox) starts with the side whose baseline area holds it and owns
+a Voronoi cell. Cells are built from that side's places only, per part of its area (an exclave with no
+place never changes hands), so each baseline area is tiled by its own places. A day's surface is the
+baseline with the cells of the places whose control differs carved out and given to their new holder:
+the pre-war line stays exact, and a capture only turns land that the loser held before the war.
+Armenia proper is not part of the surface. It was never at stake, and including it would draw the
+international border as front line.
+
+Which places a report moves. The rule is conservative: no report flips a whole region.
+* geo_precision 1: the place itself (by geonameid), else the nearest place within `town_radius_km`.
+* geo_precision 2, a non-violent transfer of a district: the district's places (same admin1) within
+  `district_radius_km` of the report, except `district_exempt` (Lachin town stayed in the corridor).
+* Any other precision 2 ("near X", fighting somewhere in a district) and all of precision 3: the report
+  is listed in `changes` with no places and moves nothing.
+The new holder is actor1's side. For a transfer, when actor1 is unknown or already holds the place (a
+side withdrawing), the place passes to the other side. Reports dated before the theatre's start are
+ignored, because the baseline already holds them.
+
+Status (ISW's claimed vs assessed). A report is `confirmed` when Media reports it (a journalist's own
+observation), when a claimant is on the losing side (a concession), or when nobody on the losing side
+denies it. It is `claimed` when one side claims and the other denies. A claimed place becomes confirmed
+on the day of a later confirmed report of the same place and holder: a concession, an independent
+report, or a later undenied report. A denied report never downgrades confirmed control.
+
+The front line is where the two sides' areas meet. Claimed gains count for their claimant (drawn with
+status `claimed`), so the line runs where the colours meet. The export uses every capture report up to
+its day, whatever the incident filters, because control does not depend on what one is looking at.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from .control_build import (
+    DEFAULT_THEATRE,
+    GRID,
+    ROOT,
+    geojson_geometry,
+    polygons,
+    theatre_file,
+)
+
+TRANSFER = "Non-violent transfer of territory"
+CAPTURES = frozenset({"Government regains territory", "Non-state actor overtakes territory", TRANSFER})
+CONFIRMED, CLAIMED = "confirmed", "claimed"
+
+
+class FrontLineError(RuntimeError):
+    """The theatre has no usable baseline; the message names the file."""
+
+
+@dataclass(frozen=True)
+class TerritorialChange:
+    """A reported change of hands. `status` and `confirmed_on` are as of the snapshot's day."""
+
+    day: date
+    side: str
+    status: str
+    location: str
+    lat: float
+    lon: float
+    geonameid: int | None
+    geo_precision: int
+    sub_event_type: str
+    actor: str | None
+    claimed_by: tuple[str, ...]
+    denied_by: tuple[str, ...]
+    places: tuple[int, ...]  # geonameids of the populated places it hands over (empty: listed, not mapped)
+    incident_id: str
+    confirmed_on: date | None = None
+
+
+class ControlArea(NamedTuple):
+    """One side's area of one status: a (controller, status, geometry) tuple with names."""
+
+    controller: str
+    status: str
+    geometry: object
+
+
+@dataclass(frozen=True)
+class FrontSnapshot:
+    """Control and front line on `day`: one confirmed area per side, plus each side's claimed gains if any."""
+
+    day: date
+    theatre: str  # theatre file stem
+    control: tuple[ControlArea, ...]
+    line: object  # LineString or MultiLineString, empty when the sides do not touch
+    changes: tuple[TerritorialChange, ...]
+
+
+@dataclass(frozen=True)
+class _Place:
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    admin1: str | None
+    side: str  # the baseline holder
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+class _Setup:
+    """What does not change with the reports: baseline areas, places, their cells (built once per theatre)."""
+
+    def __init__(self, key: str):
+        import shapely
+        from shapely.geometry import MultiPoint, Point, box, shape
+
+        from .gazetteer import Gazetteer
+        from .lexicon import load
+        t = json.loads(theatre_file(key).read_text(encoding="utf-8"))
+        self.key, self.name, self.sides, self.start = key, t["name"], t["sides"], t.get("start")
+        rules = t.get("control", {})
+        self.baseline_path = t.get("baseline", "data/control_baseline.geojson")
+        path = ROOT / self.baseline_path
+        try:
+            fc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise FrontLineError(f"{path}: no control baseline ({e}); run `python -m geo control build`") from e
+        self.base = {f["properties"]["controller"]: shapely.set_precision(shape(f["geometry"]), GRID)
+                     for f in fc["features"]}
+        self.town_km = float(rules.get("town_radius_km", 3))
+        self.district_km = float(rules.get("district_radius_km", 25))
+        self.exempt = frozenset(rules.get("district_exempt", []))
+        countries = set(rules.get("place_countries", t["countries"]))
+        x0, y0, x1, y1 = t["bbox"]
+        gaz = Gazetteer.load()
+        self.features = {p.geonameid: p for p in gaz.places if p.country in countries}
+        self.actor_side = {a: v.get("side") for a, v in load().actors.items() if v.get("side") in self.sides}
+        places = []
+        for p in sorted((p for p in gaz.places if p.feature_class == "P" and p.country in countries
+                         and x0 <= p.lon <= x1 and y0 <= p.lat <= y1), key=lambda p: p.geonameid):
+            pt = Point(p.lon, p.lat)
+            side = next((s for s, g in self.base.items() if g.covers(pt)), None) or \
+                min(self.base, key=lambda s: self.base[s].distance(pt))
+            places.append(_Place(p.geonameid, p.name, p.lat, p.lon, p.admin1, side))
+        self.places = tuple(places)
+        self.by_id = {p.geonameid: i for i, p in enumerate(places)}
+        extent = box(x0 - 1, y0 - 1, x1 + 1, y1 + 1)
+        self._voronoi: dict[int, tuple[object, object]] = {}
+        for side, area in self.base.items():
+            parts = list(area.geoms)
+            by_part: dict[int, list[int]] = {}
+            for i, p in enumerate(places):
+                if p.side == side:
+                    pt = Point(p.lon, p.lat)
+                    k = next((k for k, g in enumerate(parts) if g.covers(pt)), None)
+                    by_part.setdefault(min(range(len(parts)), key=lambda k: parts[k].distance(pt))
+                                       if k is None else k, []).append(i)
+            for k, idx in by_part.items():
+                uniq = sorted({(places[i].lon, places[i].lat) for i in idx})
+                if len(uniq) > 1:
+                    cells = shapely.voronoi_polygons(MultiPoint(uniq), extend_to=extent, ordered=True).geoms
+                    at = dict(zip(uniq, cells, strict=True))
+                else:
+                    at = dict.fromkeys(uniq, extent)
+                for i in idx:
+                    self._voronoi[i] = (at[(places[i].lon, places[i].lat)], parts[k])
+        self._cells: dict[int, object] = {}
+        self._targets: dict[tuple, tuple[int, ...]] = {}
+
+    def cell(self, i: int):
+        """Place i's Voronoi cell within its part of its side's baseline area."""
+        c = self._cells.get(i)
+        if c is None:
+            import shapely
+            c = self._cells[i] = polygons(shapely.intersection(*self._voronoi[i], grid_size=GRID))
+        return c
+
+    def other(self, side: str) -> str | None:
+        rest = [s for s in self.base if s != side]
+        return rest[0] if len(rest) == 1 else None
+
+    def side_of(self, actor: str | None) -> str | None:
+        return self.actor_side.get(actor) if actor else None
+
+    def targets(self, geonameid, lat: float, lon: float, precision: int, admin1: str | None,
+                transfer: bool) -> tuple[int, ...]:
+        """The places a report hands over (see the module docstring for the rule)."""
+        k = (geonameid, lat, lon, precision, admin1, transfer)
+        if k not in self._targets:
+            self._targets[k] = self._find_targets(*k)
+        return self._targets[k]
+
+    def _find_targets(self, geonameid, lat, lon, precision, admin1, transfer) -> tuple[int, ...]:
+        if (precision or 1) <= 1:
+            if geonameid in self.by_id:
+                return (self.by_id[geonameid],)
+            near = min(((_km(lat, lon, p.lat, p.lon), i) for i, p in enumerate(self.places)), default=None)
+            return (near[1],) if near and near[0] <= self.town_km else ()
+        feat = self.features.get(geonameid)
+        admin1 = admin1 or (feat.admin1 if feat else None)
+        if precision != 2 or not transfer or not admin1 or (feat is not None and feat.feature_class == "L"):
+            return ()
+        return tuple(i for i, p in enumerate(self.places) if p.admin1 == admin1 and p.geonameid not in self.exempt
+                     and _km(lat, lon, p.lat, p.lon) <= self.district_km)
+
+
+@functools.lru_cache(maxsize=8)
+def _setup(key: str) -> _Setup:
+    return _Setup(key)
+
+
+@functools.lru_cache(maxsize=32)
+def _theatre_key(name: str | None) -> str:
+    return theatre_file(name or DEFAULT_THEATRE).stem
+
+
+def _report_status(s: _Setup, inc, side: str) -> str:
+    claimants = list(inc.claimed_by or [])
+    if "Media" in claimants or any(s.side_of(c) not in (None, side) for c in claimants):
+        return CONFIRMED
+    return CLAIMED if any(s.side_of(d) not in (None, side) for d in inc.denied_by or []) else CONFIRMED
+
+
+def _replay(s: _Setup, incidents, day: str):
+    """Apply the capture reports up to `day` in date order: (state by place index, changes)."""
+    reports = sorted((i for i in incidents if i.sub_event_type in CAPTURES and i.event_date and i.event_date <= day
+                      and not (s.start and i.event_date < s.start)), key=lambda i: (i.event_date, str(i.id)))
+    state: dict[int, tuple[str, str, int | None]] = {}
+    changes: list[TerritorialChange] = []
+    placeless: dict[tuple, int] = {}
+
+    def confirm(ci: int | None, on: str) -> None:
+        if ci is not None and changes[ci].confirmed_on is None:
+            changes[ci] = replace(changes[ci], status=CONFIRMED, confirmed_on=date.fromisoformat(on))
+
+    for inc in reports:
+        transfer = inc.sub_event_type == TRANSFER
+        actor_side = s.side_of(inc.actor1)
+        if actor_side is None and not transfer:
+            continue
+        moved, new_side, status = [], None, None
+        tg = s.targets(inc.geonameid, inc.lat, inc.lon, inc.geo_precision, inc.admin1, transfer)
+        for t in tg:
+            holder, st, ci = state.get(t, (s.places[t].side, CONFIRMED, None))
+            new = actor_side if not transfer or actor_side not in (None, holder) else s.other(holder)
+            if new is None:
+                continue
+            rs = _report_status(s, inc, new)
+            if new != holder:
+                moved.append(t)
+                new_side, status = new_side or new, status or rs
+                state[t] = (new, rs, len(changes))
+            elif st == CLAIMED and rs == CONFIRMED:
+                state[t] = (holder, CONFIRMED, ci)
+                confirm(ci, inc.event_date)
+        if not moved and (tg or actor_side is None):
+            continue
+        if not moved:  # a report that maps to no place: listed, and confirmable by a later report
+            new_side, status = actor_side, _report_status(s, inc, actor_side)
+            key = (inc.geonameid if inc.geonameid is not None else (round(inc.lat, 3), round(inc.lon, 3)), new_side)
+            if key in placeless:
+                if status == CONFIRMED:
+                    confirm(placeless[key], inc.event_date)
+                continue
+            placeless[key] = len(changes)
+        changes.append(TerritorialChange(
+            day=date.fromisoformat(inc.event_date), side=new_side, status=status, location=inc.location,
+            lat=inc.lat, lon=inc.lon, geonameid=inc.geonameid, geo_precision=inc.geo_precision,
+            sub_event_type=inc.sub_event_type, actor=inc.actor1, claimed_by=tuple(inc.claimed_by or ()),
+            denied_by=tuple(inc.denied_by or ()), places=tuple(s.places[t].geonameid for t in moved),
+            incident_id=inc.id, confirmed_on=date.fromisoformat(inc.event_date) if status == CONFIRMED else None))
+    return state, changes
+
+
+def _tidy(geom):
+    import shapely
+    g = polygons(geom)
+    if not g.is_valid:
+        g = polygons(shapely.make_valid(g))
+    return shapely.orient_polygons(g)
+
+
+@functools.lru_cache(maxsize=256)
+def _surface(key: str, changed: tuple[tuple[int, str, str], ...]):
+    """(control areas, front line) for a set of (place index, holder, status) that differ from the baseline."""
+    import shapely
+    s = _setup(key)
+    areas, totals = [], {}
+    for side in s.base:
+        lost = [s.cell(t) for t, _, _ in changed if s.places[t].side == side]
+        held = s.base[side]
+        if lost:
+            held = shapely.difference(held, shapely.union_all(lost, grid_size=GRID), grid_size=GRID)
+        gained = [s.cell(t) for t, sd, st in changed if sd == side and st == CONFIRMED]
+        held = _tidy(shapely.union_all([held, *gained], grid_size=GRID))
+        claimed = _tidy(shapely.union_all([s.cell(t) for t, sd, st in changed if sd == side and st == CLAIMED],
+                                          grid_size=GRID))
+        areas.append(ControlArea(side, CONFIRMED, held))
+        if not claimed.is_empty:
+            areas.append(ControlArea(side, CLAIMED, claimed))
+        totals[side] = shapely.union(held, claimed, grid_size=GRID)
+    sides = list(totals)
+    parts = [shapely.intersection(totals[a].boundary, totals[b].boundary, grid_size=GRID)
+             for n, a in enumerate(sides) for b in sides[n + 1:]]
+    lines = [p for g in parts for p in shapely.get_parts(g) if p.geom_type in ("LineString", "MultiLineString")]
+    line = shapely.line_merge(shapely.union_all(lines)) if lines else None
+    return tuple(areas), line if line is not None and not line.is_empty else shapely.LineString()
+
+
+def _as_day(day) -> date:
+    if isinstance(day, datetime):
+        return day.date()
+    return day if isinstance(day, date) else date.fromisoformat(str(day))
+
+
+def snapshot(incidents, day: str | date, theatre=None) -> FrontSnapshot:
+    """Control areas, front line and changes as of `day` (inclusive), from the capture reports among
+    `incidents` (geo.records.Incident or anything with the same attributes). `theatre`: a file stem, a
+    theatre name or a geo.lexicon.Theatre; default the 2020 Nagorno-Karabakh war. Pass every incident, not
+    a filtered view: control does not depend on the filters."""
+    key = _theatre_key(getattr(theatre, "name", theatre))
+    s = _setup(key)
+    d = _as_day(day)
+    state, changes = _replay(s, incidents, d.isoformat())
+    changed = tuple(sorted((t, side, st) for t, (side, st, _) in state.items()
+                           if (side, st) != (s.places[t].side, CONFIRMED)))
+    control, line = _surface(key, changed)
+    return FrontSnapshot(d, key, control, line, tuple(changes))
+
+
+def features(snap: FrontSnapshot) -> list[dict]:
+    """GeoJSON features: one polygon per (controller, status) with `layer: "control"`, then the line with
+    `layer: "front_line"`. Coordinates have 6 decimals, on the grid the geometries were built on."""
+    s = _setup(snap.theatre)
+    as_of = snap.day.isoformat()
+    out = []
+    for a in snap.control:
+        if a.geometry.is_empty:
+            continue
+        side = s.sides.get(a.controller, {})
+        out.append({"type": "Feature", "id": f"control-{a.controller}-{a.status}",
+                    "geometry": geojson_geometry(a.geometry),
+                    "properties": {"layer": "control", "controller": a.controller,
+                                   "controller_name": side.get("label", a.controller), "status": a.status,
+                                   "color": side.get("color"), "as_of": as_of}})
+    if not snap.line.is_empty:
+        out.append({"type": "Feature", "id": "front-line", "geometry": geojson_geometry(snap.line),
+                    "properties": {"layer": "front_line", "as_of": as_of}})
+    return out
+
+
+def export_layers(db: str | Path, end: str | None = None, theatre=None) -> tuple[list[dict], dict]:
+    """The features for `export --with-front-line` and a metadata note. Reads every incident up to `end`
+    (default: the latest), whatever the export's filters."""
+    from . import store
+    incidents = store.load_incidents(db, end=end)
+    s = _setup(_theatre_key(getattr(theatre, "name", theatre)))
+    day = end or max((i.event_date for i in incidents), default=None) or s.start
+    snap = snapshot(incidents, day, s.key)
+    meta = {"as_of": snap.day.isoformat(), "theatre": s.name,
+            "capture_reports": sum(i.sub_event_type in CAPTURES for i in incidents),
+            "changes": len(snap.changes), "claimed": sum(c.status == CLAIMED for c in snap.changes),
+            "baseline": f"{s.baseline_path} (Natural Earth, public domain)",
+            "rule": "every capture report in the database up to as_of, whatever the filters; see geo/frontline.py"}
+    return features(snap), meta

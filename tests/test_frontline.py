@@ -1,0 +1,236 @@
+"""Front line: the baseline, territorial changes, the control surface and its export (synthetic reports)."""
+import json
+import math
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+import shapely
+from shapely.geometry import Point, shape
+
+from geo import frontline as fl
+from geo import store
+from geo.__main__ import main
+from geo.records import Article, Incident, Source
+
+ROOT = Path(__file__).resolve().parents[1]
+BOUNDARIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "boundaries"
+BASELINE = ROOT / "data" / "control_baseline.geojson"
+
+ARMENIAN = {"Stepanakert": (39.8153, 46.7519), "Shushi": (39.7581, 46.7486), "Aghdam": (39.9909, 46.9274),
+            "Lachin": (39.6374, 46.5498)}
+AZERBAIJANI = {"Ganja": (40.6828, 46.3606), "Barda": (40.3744, 47.1267), "Terter": (40.3417, 46.9319),
+               "Beylagan": (39.7756, 47.6186)}
+FUZULI = (148106, 39.60094, 47.14529)
+SHUSHA = (147105, 39.7581, 46.7486)
+KALBAJAR = (40.10984, 46.04446)
+GAINED = "Government regains territory"
+TRANSFER = "Non-violent transfer of territory"
+
+
+def report(id, day, place, actor="Azerbaijan", claimed=("Azerbaijan",), denied=(), precision=1, sub=GAINED,
+           location="somewhere", admin1=None) -> Incident:
+    gid, lat, lon = place
+    return Incident(id=id, event_date=day, time_precision=1,
+                    event_type="Strategic developments" if sub == TRANSFER else "Battles", sub_event_type=sub,
+                    actor1=actor, actor2=None, location=location, country="AZ", admin1=admin1, lat=lat, lon=lon,
+                    geo_precision=precision, claimed_by=list(claimed), denied_by=list(denied), geonameid=gid)
+
+
+def held(snap_or_features, lat, lon) -> list[tuple[str, str]]:
+    """(controller, status) of the exported control areas covering the point."""
+    feats = fl.features(snap_or_features) if isinstance(snap_or_features, fl.FrontSnapshot) else snap_or_features
+    return [(f["properties"]["controller"], f["properties"]["status"]) for f in feats
+            if f["properties"]["layer"] == "control" and shape(f["geometry"]).covers(Point(lon, lat))]
+
+
+def _rings_ok(geom) -> None:
+    assert geom.is_valid, shapely.is_valid_reason(geom)
+    for poly in shapely.get_parts(geom):
+        assert poly.exterior.is_ccw
+        assert all(not r.is_ccw for r in poly.interiors)
+
+
+def test_baseline_file_records_its_source_and_tiles_the_theatre():
+    fc = json.loads(BASELINE.read_text(encoding="utf-8"))
+    meta = fc["metadata"]
+    assert "public domain" in meta["licence"] and meta["method"] and meta["command"].startswith("python -m geo")
+    assert {s["file"] for s in meta["sources"]} == {"ne_10m_admin_0_countries_deu_caucasus6.geojson",
+                                                   "ne_10m_breakaway_caucasus.geojson"}
+    geoms = {f["properties"]["controller"]: shape(f["geometry"]) for f in fc["features"]}
+    assert set(geoms) == {"armenian", "azerbaijani"}
+    for g in geoms.values():
+        _rings_ok(g)
+    assert geoms["armenian"].intersection(geoms["azerbaijani"]).area < 1e-9
+
+
+def test_baseline_alone_puts_each_town_on_its_side():
+    feats = fl.features(fl.snapshot([], "2020-09-27"))
+    for name, (lat, lon) in ARMENIAN.items():
+        assert held(feats, lat, lon) == [("armenian", "confirmed")], name
+    for name, (lat, lon) in AZERBAIJANI.items():
+        assert held(feats, lat, lon) == [("azerbaijani", "confirmed")], name
+    line = [f for f in feats if f["properties"]["layer"] == "front_line"]
+    assert len(line) == 1 and line[0]["geometry"]["type"] == "LineString"
+    assert line[0]["properties"]["as_of"] == "2020-09-27"
+
+
+@pytest.mark.skipif(not BOUNDARIES.is_dir(), reason="../shared/data/boundaries is not present")
+def test_rebuilding_the_baseline_reproduces_the_committed_file(tmp_path, capsys):
+    out = tmp_path / "baseline.geojson"
+    assert main(["control", "build", "--boundaries", str(BOUNDARIES), "--out", str(out)]) == 0
+    assert "armenian" in capsys.readouterr().out
+    assert out.read_bytes() == BASELINE.read_bytes()
+
+
+def test_control_flips_on_the_day_of_the_capture():
+    incs = [report("f1", "2020-10-17", FUZULI)]
+    lat, lon = FUZULI[1:]
+    assert held(fl.snapshot(incs, "2020-10-16"), lat, lon) == [("armenian", "confirmed")]
+    assert held(fl.snapshot(incs, "2020-10-17"), lat, lon) == [("azerbaijani", "confirmed")]
+    snap = fl.snapshot(incs, date(2020, 10, 30))
+    assert held(snap, lat, lon) == [("azerbaijani", "confirmed")]
+    (c,) = snap.changes
+    assert (c.side, c.status, c.places, c.day) == ("azerbaijani", "confirmed", (148106,), date(2020, 10, 17))
+    assert held(snap, *ARMENIAN["Stepanakert"]) == [("armenian", "confirmed")]
+
+
+def test_a_denied_claim_stays_claimed_until_conceded():
+    claim = report("s1", "2020-11-07", SHUSHA, denied=("Armenia",))
+    again = report("s2", "2020-11-08", SHUSHA, claimed=("Azerbaijan",), denied=("Nagorno-Karabakh",))
+    concession = report("s3", "2020-11-09", SHUSHA, claimed=("Armenia",))
+    incs = [concession, again, claim]
+    lat, lon = SHUSHA[1:]
+    for day in ("2020-11-07", "2020-11-08"):
+        snap = fl.snapshot(incs, day)
+        assert held(snap, lat, lon) == [("azerbaijani", "claimed")]
+        assert [c.status for c in snap.changes] == ["claimed"]
+    snap = fl.snapshot(incs, "2020-11-09")
+    assert held(snap, lat, lon) == [("azerbaijani", "confirmed")]
+    (c,) = snap.changes
+    assert (c.status, c.day, c.confirmed_on, c.incident_id) == ("confirmed", date(2020, 11, 7), date(2020, 11, 9), "s1")
+
+
+def test_an_independent_report_confirms_and_a_later_denial_does_not_downgrade():
+    lat, lon = SHUSHA[1:]
+    media = [report("s1", "2020-11-07", SHUSHA, denied=("Armenia",)),
+             report("m1", "2020-11-08", SHUSHA, claimed=("Azerbaijan", "Media"), denied=("Armenia",))]
+    assert held(fl.snapshot(media, "2020-11-08"), lat, lon) == [("azerbaijani", "confirmed")]
+    undenied = [report("s1", "2020-11-07", SHUSHA, claimed=()),
+                report("s2", "2020-11-08", SHUSHA, denied=("Armenia",))]
+    assert held(fl.snapshot(undenied, "2020-11-08"), lat, lon) == [("azerbaijani", "confirmed")]
+
+
+def test_a_retaken_place_goes_back():
+    incs = [report("f1", "2020-10-17", FUZULI),
+            report("f2", "2020-10-20", FUZULI, actor="Nagorno-Karabakh", claimed=("Nagorno-Karabakh",),
+                   denied=("Azerbaijan",), sub="Non-state actor overtakes territory")]
+    lat, lon = FUZULI[1:]
+    assert held(fl.snapshot(incs, "2020-10-19"), lat, lon) == [("azerbaijani", "confirmed")]
+    assert held(fl.snapshot(incs, "2020-10-20"), lat, lon) == [("armenian", "claimed")]
+
+
+def test_the_line_moves_with_a_capture():
+    incs = [report("f1", "2020-10-17", FUZULI)]
+    before, after = fl.snapshot(incs, "2020-10-16").line, fl.snapshot(incs, "2020-10-17").line
+    assert {before.geom_type, after.geom_type} <= {"LineString", "MultiLineString"}
+    assert not before.equals(after) and after.length != before.length
+
+
+def test_region_level_and_nearby_reports_move_nothing():
+    base = fl.snapshot([], "2020-10-01")
+    incs = [report("r1", "2020-09-27", (-2001, 39.85, 46.75), precision=3, location="Nagorno-Karabakh"),
+            report("n1", "2020-09-28", (146970, 39.8153, 46.7519), precision=2, location="near Stepanakert")]
+    snap = fl.snapshot(incs, "2020-10-01")
+    assert [(c.geo_precision, c.places) for c in snap.changes] == [(3, ()), (2, ())]
+    assert snap.line.equals(base.line)
+    assert [a.geometry.area for a in snap.control] == [a.geometry.area for a in base.control]
+
+
+def test_district_handover_moves_the_district_but_not_the_corridor_town():
+    kalbajar = report("k1", "2020-11-25", (586047, *KALBAJAR), sub=TRANSFER, precision=2, admin1="Kalbajar",
+                      claimed=())
+    lachin = report("l1", "2020-12-01", (147626, *ARMENIAN["Lachin"]), actor=None, sub=TRANSFER, precision=2,
+                    admin1="Laçın", claimed=())
+    snap = fl.snapshot([kalbajar, lachin], "2020-12-02")
+    assert held(snap, *KALBAJAR) == [("azerbaijani", "confirmed")]
+    assert held(snap, *ARMENIAN["Lachin"]) == [("armenian", "confirmed")]
+    assert held(snap, 40.05275, 46.54419) == [("armenian", "confirmed")]  # Vank: Kalbajar rayon, far from the town
+
+
+def test_a_withdrawal_hands_the_place_to_the_other_side():
+    aghdam = (None, *ARMENIAN["Aghdam"])  # no geonameid: the nearest place within the town radius stands for it
+    snap = fl.snapshot([report("a1", "2020-11-20", aghdam, actor="Armenia", claimed=(), sub=TRANSFER)], "2020-11-20")
+    assert held(snap, *ARMENIAN["Aghdam"]) == [("azerbaijani", "confirmed")]
+
+
+def test_reports_before_the_war_and_non_captures_are_ignored():
+    old = report("o1", "1993-04-03", (None, *KALBAJAR), actor="Armenia", sub="Non-state actor overtakes territory")
+    shelling = report("x1", "2020-10-04", FUZULI, sub="Shelling/artillery/missile attack")
+    snap = fl.snapshot([old, shelling], "2020-10-05")
+    assert snap.changes == () and held(snap, *FUZULI[1:]) == [("armenian", "confirmed")]
+
+
+def test_geometries_are_valid_oriented_and_rounded():
+    incs = [report("f1", "2020-10-17", FUZULI), report("s1", "2020-11-07", SHUSHA, denied=("Armenia",)),
+            report("k1", "2020-11-25", (586047, *KALBAJAR), sub=TRANSFER, precision=2, admin1="Kalbajar")]
+    for day in ("2020-09-27", "2020-10-17", "2020-11-07", "2020-11-30"):
+        snap = fl.snapshot(incs, day)
+        for a in snap.control:
+            _rings_ok(a.geometry)
+        assert snap.line.is_valid
+        feats = json.loads(json.dumps(fl.features(snap), allow_nan=False))
+        for f in feats:
+            g = shape(f["geometry"])
+            if f["properties"]["layer"] == "control":
+                _rings_ok(g)
+                assert f["properties"]["controller_name"] in ("Armenian side", "Azerbaijani side")
+            xy = shapely.get_coordinates(g)
+            assert all(math.isfinite(v) and round(v, 6) == v for v in xy.ravel())
+    claimed = fl.features(fl.snapshot(incs, "2020-11-07"))
+    assert {(f["properties"]["controller"], f["properties"]["status"]) for f in claimed
+            if f["properties"]["layer"] == "control"} == {("armenian", "confirmed"), ("azerbaijani", "confirmed"),
+                                                          ("azerbaijani", "claimed")}
+
+
+def test_later_snapshots_are_fast():
+    incs = [report(f"f{i}", f"2020-10-{10 + i:02d}", (None, 39.6 + i * 0.02, 47.0)) for i in range(10)]
+    fl.snapshot(incs, "2020-10-01")
+    t0 = time.perf_counter()
+    for i in range(10):
+        fl.features(fl.snapshot(incs, f"2020-10-{10 + i:02d}"))
+    assert (time.perf_counter() - t0) / 10 < 0.3
+
+
+def _db(tmp_path) -> Path:
+    db = tmp_path / "t.gpkg"
+    src = Source("synthetic.txt", None, "synthetic", "2020-10-18")
+    incs = [report("cap", "2020-10-17", FUZULI, location="Fuzuli"),
+            report("shell", "2020-10-18", (584871, *AZERBAIJANI["Terter"]), actor="Armenia", claimed=("Azerbaijan",),
+                   sub="Shelling/artillery/missile attack", location="Tartar")]
+    incs[1].event_type = "Explosions/Remote violence"
+    for i in incs:
+        i.sources = [src]
+    with store.connect(db) as conn:
+        store.save_article(conn, Article("synthetic.txt", "synthetic", date(2020, 10, 18), [], []), incs)
+    return db
+
+
+def test_export_with_front_line_uses_every_capture_whatever_the_filters(tmp_path):
+    db, out = _db(tmp_path), tmp_path / "out.geojson"
+    assert main(["export", "--db", str(db), "--out", str(out), "--event-type", "Explosions/Remote violence",
+                 "--with-front-line"]) == 0
+    fc = json.loads(out.read_text(encoding="utf-8"))
+    layers = [f["properties"]["layer"] for f in fc["features"]]
+    assert layers.count("incident") == 1 and layers.count("front_line") == 1 and layers.count("control") == 2
+    assert fc["metadata"]["front_line"]["as_of"] == "2020-10-18"  # the latest incident
+    assert held(fc["features"], *FUZULI[1:]) == [("azerbaijani", "confirmed")]
+    layers = [f["properties"] for f in fc["features"] if f["properties"]["layer"] != "incident"]
+    assert {p["as_of"] for p in layers} == {"2020-10-18"}
+    assert main(["export", "--db", str(db), "--out", str(out), "--end", "2020-10-16", "--with-front-line"]) == 0
+    fc = json.loads(out.read_text(encoding="utf-8"))
+    assert fc["metadata"]["front_line"]["as_of"] == "2020-10-16"
+    assert held(fc["features"], *FUZULI[1:]) == [("armenian", "confirmed")]
+    assert main(["export", "--db", str(db), "--out", str(out)]) == 0
+    assert {f["properties"]["layer"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]} == {"incident"}
