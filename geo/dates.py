@@ -88,7 +88,7 @@ def resolve(sentence: str, published: date | None) -> When | None:
             except ValueError:
                 pass
     for pat in (_MONTH_DAY, _DAY_MONTH):
-        m = pat.search(s)
+        m = next((x for x in pat.finditer(s) if not _names_a_document(s, x)), None)
         if m and not (m.group("mon").lower() == "may" and _MAY_VERB.match(s, m.start())):
             day = int(m.group("day"))
             month = _month(m.group("mon"))
@@ -126,6 +126,17 @@ def resolve(sentence: str, published: date | None) -> When | None:
             day = 5 if rel.startswith(("early", "beginning", "start")) else 25 if rel.startswith(("late", "end")) else 15
             return When(date(year, month, day), 3, explicit=True)
     return When(published, 2)
+
+
+_DOC_BEFORE = re.compile(r"\b(?:deal|agreement|accord|cease-?fire|truce|statement|declaration|treaty|pact)\s+"
+                         r"(?:\w+\s+){0,3}?(?:on|of|dated)\s+$", re.I)
+_DOC_AFTER = re.compile(r"^\s*(?:,\s*\d{4},?\s*)?(?:\w+\s+)?(?:deal|agreement|accord|cease-?fire|truce|statement|"
+                        r"declaration|treaty|pact|peace)\b", re.I)
+
+
+def _names_a_document(s: str, m: re.Match) -> bool:
+    """'the November 10 agreement', 'the deal signed on 10 November': the date of a text, not of an event."""
+    return bool(_DOC_BEFORE.search(s[max(0, m.start() - 50):m.start()]) or _DOC_AFTER.match(s[m.end():m.end() + 30]))
 
 
 def _is_number_context(s: str, m: re.Match) -> bool:

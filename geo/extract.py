@@ -139,6 +139,8 @@ def _trigger_spans(sentence: str, lex: Lexicon) -> list[tuple[Trigger, re.Match]
                 continue
             if re.search(r"\b(?:no|not|without|nor|never|any)\s+(?:\w+\s+)?$", pre, re.I):
                 continue
+            if re.search(r"\bto\s+$", pre) and not lex.rx["real_to"].search(pre):
+                continue  # 'sending troops to capture X' is an aim, not an event
             out.append((t, m))
     out.sort(key=lambda x: (x[0].rank, x[1].start()))
     return out
@@ -342,6 +344,10 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         bel = [c for c in claim if _belligerent(c, lex)]
         if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel:
             a1 = lex.opponents.get(bel[0])
+        to = re.match(r"\s+(?:\w+\s+){0,4}?to\s+(?:the\s+)?", s[tm.end():]) if trig.kind == "transfer" else None
+        if to:  # 'handed over X to Azerbaijan': the recipient is the one that takes control
+            rec = [a for a in _actor_at(s[tm.end() + to.end():tm.end() + to.end() + 30], lex) if _belligerent(a[2], lex)]
+            a1 = rec[0][2] if rec and rec[0][0] == 0 else a1
         if a1 is None and trig.kind in ("capture", "transfer"):
             subj = [a for a in _actor_at(s[:tm.start()], lex) if _belligerent(a[2], lex)
                     and not re.search(r"\b(?:of|from|to|by|against|with|between|and)\s+(?:the\s+)?$",
@@ -368,7 +374,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             p = m.place
             inc = Incident(
                 id=incident_id(article.file, str(p.geonameid), when.day.isoformat(),
-                               "v" if event_type in VIOLENT else "n"),
+                               merge_class(event_type, sub)),
                 event_date=when.day.isoformat(), time_precision=when.precision,
                 event_type=event_type, sub_event_type=sub, actor1=a1, actor2=a2,
                 location=p.name, country=p.country, admin1=p.admin1, lat=p.lat, lon=p.lon,
@@ -386,6 +392,14 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
 
 
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
+TERRITORY = {"Government regains territory", "Non-state actor overtakes territory", "Non-violent transfer of territory"}
+
+
+def merge_class(event_type: str, sub_event_type: str) -> str:
+    """Reports merge only within a class: a change of hands is never folded into the fighting around it."""
+    if sub_event_type in TERRITORY:
+        return "territory"
+    return "violent" if event_type in VIOLENT else "other"
 
 
 def _rank(lex: Lexicon, sub: str) -> int:

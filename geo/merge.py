@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .extract import VIOLENT, absorb
+from .extract import absorb, merge_class
 from .lexicon import Lexicon, load
 from .records import Incident
 
@@ -14,8 +14,8 @@ def _km(a: Incident, b: Incident) -> float:
 
 
 def compatible(a: Incident, b: Incident, max_days: int = 1, max_km: float = 2.0) -> bool:
-    """Same place, a date within a day, same category (violent or not) and no conflicting sub-event."""
-    if (a.event_type in VIOLENT) != (b.event_type in VIOLENT):
+    """Same place, a date within a day, same class (fighting, change of hands, other), other articles."""
+    if merge_class(a.event_type, a.sub_event_type) != merge_class(b.event_type, b.sub_event_type):
         return False
     if a.geonameid != b.geonameid and _km(a, b) > max_km:
         return False

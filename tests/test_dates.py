@@ -54,3 +54,12 @@ def test_no_publication_date():
 
 def test_last_weekday_same_day():
     assert last_weekday("wednesday", PUB) == PUB
+
+
+@pytest.mark.parametrize("sentence", [
+    "Troops left the district on Tuesday under the November 10 agreement.",
+    "Under the deal signed on 10 November, troops left the district on Tuesday.",
+])
+def test_dates_of_agreements_are_not_event_dates(sentence):
+    w = resolve(sentence, date(2020, 11, 26))
+    assert w.day == date(2020, 11, 24)

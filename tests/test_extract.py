@@ -157,3 +157,25 @@ def test_villages_of_a_district_are_district_level(gazetteer):
 def test_reporter_account_is_a_media_claim(gazetteer):
     i = _one(gazetteer, "Explosions shook Stepanakert on Monday night, a Testwire correspondent reported.")
     assert i.claimed_by == ["Media"]
+
+
+def test_an_aim_is_not_an_event(gazetteer):
+    assert extract(_article("Azerbaijan is sending fresh troops to capture Shushi, officials said on Monday."),
+                   gazetteer) == []
+    i = _one(gazetteer, "Azerbaijani forces continued to shell Martakert on Monday.")
+    assert i.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_handover_recipient_takes_control(gazetteer):
+    i = _one(gazetteer, "Armenia handed over the Kalbajar district to Azerbaijan on Wednesday under the "
+                        "November 10 agreement.", published="November 26, 2020")
+    assert (i.sub_event_type, i.actor1, i.event_date) == ("Non-violent transfer of territory", "Azerbaijan",
+                                                           "2020-11-25")
+
+
+def test_capture_is_not_merged_into_the_fighting_around_it(gazetteer):
+    incs = extract(_article("Azerbaijan said on Sunday its army had captured Shusha. Armenia said on Sunday that "
+                            "fierce fighting for Shusha continued."), gazetteer)
+    assert sorted(i.sub_event_type for i in incs) == ["Armed clash", "Government regains territory"]
+    cap = next(i for i in incs if i.sub_event_type == "Government regains territory")
+    assert cap.claimed_by == ["Azerbaijan"]
