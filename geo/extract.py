@@ -82,6 +82,12 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
     for v in rx["speech_verbs"].finditer(sentence):
         verb = v.group(0).lower()
         into = deny if rx["denial_verbs"].fullmatch(verb) else claim
+        by = re.match(r"\s+by\s+(?:the\s+)?", sentence[v.end():])
+        if by:  # passive: 'a claim denied by Armenian officials'
+            agent = [a for a in actors if a[0] == v.end() + by.end()]
+            into += [a[2] for a in agent]
+            if agent:
+                continue
         if verb == "according to":
             claim += [a[2] for a in actors if 0 <= a[0] - v.end() <= 30][:1]
             continue
@@ -291,14 +297,15 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         if w is not None and w.explicit and not w.background:
             anchor = w
         claim, deny = speakers(s, lex)
+        inherited = False
         if said and not (claim or deny):
             claim, deny = speakers(said, lex)
         if claim or deny:
             last_speakers = [x for x in claim + deny if x != "Media"] or last_speakers
         elif _PRONOUN_SPEAKER.search(s):
-            claim = list(last_speakers)
-        if lex.rx["denial"].search(s) and not deny and not re.search(r"\b(?:accus|blam)\w*", s, re.I):
-            deny, claim = [c for c in claim if c != "Media"], [c for c in claim if c == "Media"]
+            claim, inherited = list(last_speakers), True
+        if inherited and lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I):
+            deny, claim = claim, []  # '... was a lie, it added': the speaker denies
         deniers += [d for d in deny if d not in deniers]
         carried, prev_now = prev, []
         prev = []
@@ -385,9 +392,10 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             prev_now.append(inc)
             out.append(inc)
         prev = prev_now
-    for inc in out:  # a side that denies in the article denies what it is accused of there
-        inc.denied_by += [d for d in deniers if d not in inc.denied_by and d not in inc.claimed_by
-                          and inc.actor1 and lex.side(d) == lex.side(inc.actor1)]
+    for inc in out:  # a side that denies in the article denies the attacks it is accused of there
+        if merge_class(inc.event_type, inc.sub_event_type) == "violent":
+            inc.denied_by += [d for d in deniers if d not in inc.denied_by and d not in inc.claimed_by
+                              and inc.actor1 and lex.side(d) == lex.side(inc.actor1)]
     return merge_within(out, lex)
 
 

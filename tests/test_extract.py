@@ -179,3 +179,8 @@ def test_capture_is_not_merged_into_the_fighting_around_it(gazetteer):
     assert sorted(i.sub_event_type for i in incs) == ["Armed clash", "Government regains territory"]
     cap = next(i for i in incs if i.sub_event_type == "Government regains territory")
     assert cap.claimed_by == ["Azerbaijan"]
+
+
+def test_passive_denial_names_the_denier(gazetteer):
+    i = _one(gazetteer, "Azerbaijan said on Sunday it had recaptured Shusha, a claim denied by Armenian officials.")
+    assert i.claimed_by == ["Azerbaijan"] and i.denied_by == ["Armenia"]
