@@ -145,7 +145,8 @@ def _trigger_spans(sentence: str, lex: Lexicon) -> list[tuple[Trigger, re.Match]
                 continue
             if re.search(r"\b(?:no|not|without|nor|never|any)\s+(?:\w+\s+)?$", pre, re.I):
                 continue
-            if re.search(r"\bto\s+$", pre) and not lex.rx["real_to"].search(pre):
+            if re.search(r"\bto\s+$", pre) and lex.rx["aim_verbs"].fullmatch(m.group(0).split()[0]) \
+                    and not lex.rx["real_to"].search(pre):
                 continue  # 'sending troops to capture X' is an aim, not an event
             out.append((t, m))
     out.sort(key=lambda x: (x[0].rank, x[1].start()))
@@ -166,8 +167,10 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
     after = sentence[m.end:m.end + 60]
     if lex.rx["venue_before"].search(before):
         return False
-    if lex.rx["venue_after"].search(after) or lex.rx["actor_use_after"].search(after):
-        return False
+    subject = not re.search(r"\b(?:of|in|near|from|at|on|to|into)\s+(?:the\s+)?$", before[-15:], re.I)
+    possessive = re.match(r"\s*['’]s\b", after)
+    if (subject or possessive) and (lex.rx["venue_after"].search(after) or lex.rx["actor_use_after"].search(after)):
+        return False  # 'Baku said', 'Yerevan's defence ministry': the capital stands for the government
     aliases = {a.text for a in lex.aliases if a.kind in ("metonym", "state")}
     if p.geo_precision >= 3 and not _LOCATIVE.search(before[-40:]):
         return False  # a region named as a topic ('the conflict over X'), not as where it happened
@@ -194,6 +197,14 @@ def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre) 
                                                 sentence[max(0, m.start - 40):m.start], re.I)]
         area = [m for m in precise if lex.rx["area_after"].search(sentence[m.end:m.end + 40])
                 or lex.rx["area_before"].search(sentence[max(0, m.start - 50):m.start])]
+        run = [precise[0]]
+        for a, b in zip(precise, precise[1:]):  # 'the Tartar, Aghdam and Aghjabadi districts': all districts
+            if re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+or)\s+", sentence[a.end:b.start]):
+                run.append(b)
+            else:
+                run = [b]
+            if len(run) > 1 and re.match(r"\s*(?:districts|regions|provinces|rayons)\b", sentence[b.end:]):
+                area += run
         return [(m, 2 if m in near or m in area else 1) for m in precise]
     return [(m, m.place.geo_precision) for m in ok[:1]]
 
@@ -309,6 +320,9 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         deniers += [d for d in deny if d not in deniers]
         carried, prev_now = prev, []
         prev = []
+        if deny and carried and not _pick_places(s, mentions, lex, theatre):
+            for inc in carried:  # 'Yerevan denies it.': a denial of what was just reported
+                inc.denied_by += [d for d in deny if d not in inc.denied_by and d not in inc.claimed_by]
         if s.rstrip().endswith("?") or lex.rx["summary"].search(s):
             pending = None
             continue
@@ -341,7 +355,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         if not any(pr == 1 for _, pr in places):
             pending = (trig, tm, when, claim, None)
         if not places:
-            if carried and (fat is not None or inj is not None) and trig.kind == "casualty":
+            if len(carried) == 1 and (fat is not None or inj is not None) and trig.kind == "casualty":
                 for inc in carried:
                     inc.fatalities = inc.fatalities if inc.fatalities is not None else fat
                     inc.injured = inc.injured if inc.injured is not None else inj

@@ -184,3 +184,19 @@ def test_capture_is_not_merged_into_the_fighting_around_it(gazetteer):
 def test_passive_denial_names_the_denier(gazetteer):
     i = _one(gazetteer, "Azerbaijan said on Sunday it had recaptured Shusha, a claim denied by Armenian officials.")
     assert i.claimed_by == ["Azerbaijan"] and i.denied_by == ["Armenia"]
+
+
+def test_listed_districts_and_a_denial_in_the_next_sentence(gazetteer):
+    incs = extract(_article("Azerbaijan said Armenian forces subjected the Tartar, Aghdam and Aghjabadi districts to "
+                            "artillery fire on Monday. Yerevan denies it."), gazetteer)
+    assert len(incs) == 3 and all(i.geo_precision == 2 and i.denied_by == ["Armenia"] for i in incs)
+
+
+def test_residents_of_a_town_are_not_its_government(gazetteer):
+    i = _one(gazetteer, "Residents of Ganja said they heard loud blasts overnight.")
+    assert i.location == "Ganja"
+
+
+def test_capture_phrased_as_control(gazetteer):
+    i = _one(gazetteer, "Baku says the city of Hadrut is now under its full control. Yerevan denies it.")
+    assert i.sub_event_type == "Government regains territory" and i.denied_by == ["Armenia"]
