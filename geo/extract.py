@@ -121,7 +121,8 @@ def attacker(sentence: str, trig_span: tuple[int, int], lex: Lexicon, claimed: l
     for a in actors:
         gap = sentence[t1:a[0]]
         if 0 <= a[0] - t1 <= 40 and re.match(r"^[\s,]+(?:\w+[\s,]+){0,3}?by\s+(?:the\s+)?(?:\w+\s+)?$", gap + " ",
-                                               re.I):
+                                               re.I) and not re.search(r"\b(?:shot|downed|intercepted|neutrali[sz]ed|"
+                                                                       r"destroyed|repelled|stopped)\b", gap, re.I):
             return a[2]
     for a in actors:
         pre = sentence[max(0, a[0] - 20):a[0]]
@@ -253,12 +254,12 @@ def _attributions(sentences: list[str], max_len: int = 6) -> dict[int, str]:
             if end <= 0:
                 start = k  # the quotation goes on in the next sentences
             elif end < len(t) - 2:
-                out[k] = t[end + 1:]
+                out[k] = t[end:]
             continue
         end = max(t.rfind(c) for c in _CLOSE_Q)
         if end >= 0:
             if end < len(t) - 2:
-                out.update({j: t[end + 1:] for j in range(start, k + 1)})
+                out.update({j: t[end:] for j in range(start, k + 1)})
             start = None
         elif k - start >= max_len:
             start = None
@@ -365,6 +366,10 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         bel = [c for c in claim if _belligerent(c, lex)]
         if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel:
             a1 = lex.opponents.get(bel[0])
+        if a1 is None and trig.kind == "attack" and theatre and len(places) == 1 and places[0][1] == 1:
+            held = theatre.holder(places[0][0].place.lon, places[0][0].place.lat, places[0][0].place.country)
+            other = [v.get("default_actor") for k, v in theatre.sides.items() if held and k != held]
+            a1 = other[0] if len(other) == 1 else None  # a town is shelled by the side that does not hold it
         to = re.match(r"\s+(?:\w+\s+){0,4}?to\s+(?:the\s+)?", s[tm.end():]) if trig.kind == "transfer" else None
         if to:  # 'handed over X to Azerbaijan': the recipient is the one that takes control
             rec = [a for a in _actor_at(s[tm.end() + to.end():tm.end() + to.end() + 30], lex) if _belligerent(a[2], lex)]

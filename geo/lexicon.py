@@ -39,10 +39,37 @@ class Theatre:
     start: str | None
     end: str | None
     ceasefire: str | None = None
+    baseline: str | None = None
+    country_sides: tuple[tuple[str, str], ...] = ()
 
     def contains(self, lon: float, lat: float, country: str | None) -> bool:
         x0, y0, x1, y1 = self.bbox
         return x0 <= lon <= x1 and y0 <= lat <= y1 and (country is None or country in self.countries)
+
+    def holder(self, lon: float, lat: float, country: str | None) -> str | None:
+        """The side that held a place before the period (the baseline control areas), else by country."""
+        from shapely import Point
+        for side, area in _baseline_areas(self.baseline):
+            if area.covers(Point(lon, lat)):
+                return side
+        return dict(self.country_sides).get(country)
+
+
+@lru_cache(maxsize=8)
+def _baseline_areas(path: str | None) -> tuple:
+    if not path:
+        return ()
+    import shapely
+    from shapely.geometry import shape
+    p = Path(path) if Path(path).is_absolute() else DATA.parent.parent / path
+    try:
+        fc = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    areas = tuple((f["properties"]["controller"], shape(f["geometry"])) for f in fc["features"])
+    for _, g in areas:
+        shapely.prepare(g)
+    return areas
 
 
 @dataclass(frozen=True)
@@ -90,6 +117,7 @@ def load(data_dir: str | None = None) -> Lexicon:
     for f in sorted((d / "theatres").glob("*.json")):
         t = json.loads(f.read_text(encoding="utf-8"))
         theatres.append(Theatre(t["name"], tuple(t["countries"]), tuple(t["bbox"]), t["sides"],
-                                t.get("start"), t.get("end"), t.get("ceasefire")))
+                                t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
+                                tuple(sorted(t.get("country_sides", {}).items()))))
     return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, ac.get("opponents", {}), ru, rx,
                    _compile(ev["hypothetical"]), re.compile(r"\b" + ev["negations"], re.I), tuple(theatres))

@@ -200,3 +200,11 @@ def test_residents_of_a_town_are_not_its_government(gazetteer):
 def test_capture_phrased_as_control(gazetteer):
     i = _one(gazetteer, "Baku says the city of Hadrut is now under its full control. Yerevan denies it.")
     assert i.sub_event_type == "Government regains territory" and i.denied_by == ["Armenia"]
+
+
+def test_unattributed_strike_on_a_town_comes_from_the_side_that_does_not_hold_it(gazetteer):
+    assert _one(gazetteer, "Rockets hit Ganja on Monday.").actor1 == "Armenia"
+    assert _one(gazetteer, "Rockets hit Stepanakert on Monday.").actor1 == "Azerbaijan"
+    i = _one(gazetteer, "Mingachevir was attacked on Monday, but its missile was shot down by Azerbaijani air "
+                        "defence.")
+    assert i.actor1 == "Armenia"
