@@ -1,75 +1,239 @@
-"""Streamlit app: the incidents on a map, filtered by date, actor and event type, exportable as GeoJSON.
+"""Streamlit app: the incidents on a map with filters, playback, timeline, table, exports and ingest.
 
 Run with `streamlit run app.py`. Reads the GeoPackage named by GEO_DB (default
 data/incidents.gpkg); without one, shows the bundled sample built from the seed articles.
+Filters are bound to the URL's query parameters, so a view can be shared by its address.
 """
 from __future__ import annotations
 
-import json
+import io
 import os
-from datetime import date
+import tempfile
+import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import streamlit as st
 
 from geo import store
-from geo.export import ATTRIBUTION, feature_collection
-from geo.view import Filters, actors_of, build_map, filter_incidents, read_geojson
+from geo.export import ATTRIBUTION
+from geo.view import (MARKER_LIMIT, Filters, IncidentTable, build_map, front_features, load_theatre, map_mode,
+                      read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
 
 ROOT = Path(__file__).parent
 SAMPLE = ROOT / "data" / "sample_incidents.geojson"
+PLAY_DELAY = float(os.environ.get("GEO_PLAY_DELAY", "0.8"))  # seconds per day of playback
+TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
+UPLOAD_TYPES = ["txt", "md", "text", "html", "htm"]
 
 
-@st.cache_data(show_spinner=False)
-def load(db: str, mtime: float):
-    """All incidents of the database (or the sample); cached until the file changes."""
+def _stamp(db: Path) -> tuple:
+    """Changes whenever the database does, including writes still in its WAL file."""
+    return tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
+                 for p in (db, db.with_name(db.name + "-wal")))
+
+
+@st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
+def load(db: str, stamp: tuple) -> tuple[IncidentTable, str]:
+    """All incidents of the database (or the sample) as columns; shared by sessions until the file changes."""
     if db and Path(db).exists():
-        return store.load_incidents(db), f"database {db}"
-    return read_geojson(SAMPLE), "bundled sample (seed articles)"
+        return IncidentTable(store.load_incidents(db)), f"database {db}"
+    return IncidentTable(read_geojson(SAMPLE)), "bundled sample (seed articles)"
+
+
+def _play(lo: date, hi: date) -> None:
+    start, end = st.session_state.get("dates", (lo, hi))
+    if end >= hi:
+        end = start
+    st.session_state["dates"] = (start, end)
+    st.session_state["playing"] = True
+
+
+def _stop() -> None:
+    st.session_state["playing"] = False
+
+
+def _date_filter(lo: date, hi: date) -> tuple[date, date]:
+    """Date range slider with a play control that moves the end date one day per rerun."""
+    if lo == hi:
+        st.write(f"All incidents on {lo.isoformat()}")
+        return lo, hi
+    old_lo, old_hi = st.session_state.get("date_bounds", (lo, hi))
+    st.session_state["date_bounds"] = (lo, hi)
+    if "dates" in st.session_state:
+        start, end = st.session_state["dates"]
+        start, end = (lo if start == old_lo else start), (hi if end == old_hi else end)  # new data extends an open end
+        start, end = min(max(start, lo), hi), min(max(end, lo), hi)
+        if st.session_state.pop("play_step", False) and st.session_state.get("playing"):
+            end = min(hi, end + timedelta(days=1))
+        if (start, max(start, end)) != st.session_state["dates"]:
+            st.session_state["dates"] = (start, max(start, end))
+        kw = {}
+    else:
+        kw = {"value": (lo, hi)}
+    start, end = st.slider("Dates", min_value=lo, max_value=hi, key="dates", bind="query-params", **kw)
+    if st.session_state.get("playing"):
+        st.button("■ Stop", on_click=_stop, key="stop", help="Stop the playback")
+    else:
+        st.button("▶ Play", on_click=_play, args=(lo, hi), key="play",
+                  help="Step the end date through the days, one per frame")
+    return start, end
+
+
+def _filters(table: IncidentTable) -> Filters:
+    lo, hi = table.date_range()
+    st.header("Filters")
+    start, end = _date_filter(lo, hi)
+    actors = st.multiselect("Actors", table.actors(), key="actors", bind="query-params",
+                            help="Incidents where the actor acts or is targeted")
+    types = st.multiselect("Event types", table.event_types(), key="types", bind="query-params")
+    claimants = st.multiselect("Reported by", table.claimants(), key="by", bind="query-params",
+                               help="Who the articles say reported the incident")
+    casualties = st.checkbox("Only incidents with casualties", key="casualties", bind="query-params")
+    place = st.text_input("Place", key="q", bind="query-params", placeholder="e.g. Tartar",
+                          help="Part of a place name; accents and case are ignored")
+    return Filters(start.isoformat(), end.isoformat(), tuple(actors), tuple(types), tuple(claimants),
+                   bool(casualties), place.strip())
+
+
+class _ProgressOut(io.StringIO):
+    """Receives geo.pipeline.ingest's report lines and moves a progress bar, one step per file."""
+
+    def __init__(self, bar, total: int):
+        super().__init__()
+        self.bar, self.total, self.done = bar, total, 0
+
+    def write(self, s: str) -> int:
+        n = super().write(s)
+        for line in s.splitlines():
+            if line and not line.startswith("ingested ") and self.done < self.total:
+                self.done += 1
+                self.bar.progress(self.done / self.total, text=f"{self.done} of {self.total} file(s)")
+        return n
+
+
+def _ingest_panel(db: str) -> None:
+    """Upload article files, ingest them into the app's database, then reload the map."""
+    from geo.pipeline import ingest
+
+    with st.expander("Add articles", expanded=bool(st.session_state.get("ingest_report"))):
+        n = st.session_state.get("upload_round", 0)
+        files = st.file_uploader("Article files (.txt, .md, .html)", type=UPLOAD_TYPES, accept_multiple_files=True,
+                                 key=f"uploads_{n}")
+        if st.button("Ingest", key="ingest", disabled=not files, type="primary"):
+            bar = st.progress(0.0, text=f"0 of {len(files)} file(s)")
+            with tempfile.TemporaryDirectory(prefix="geo-upload-") as tmp:
+                paths = []
+                for k, f in enumerate(files):
+                    name = Path(f.name).name or f"upload_{k}.txt"
+                    path = Path(tmp) / name
+                    if path.exists():
+                        path = Path(tmp) / f"{k}_{name}"
+                    path.write_bytes(f.getvalue())
+                    paths.append(str(path))
+                try:
+                    reports = ingest(paths, db, out=_ProgressOut(bar, len(paths)), progress=False)
+                except store.StoreError as e:
+                    st.error(str(e))
+                    return
+            st.session_state["ingest_report"] = [
+                {"file": Path(r.file).name, "ingested": r.ok, "incidents": r.incidents, "reason": r.reason}
+                for r in reports]
+            st.session_state["upload_round"] = n + 1
+            load.clear()
+            st.rerun()
+        report = st.session_state.get("ingest_report")
+        if report:
+            ok = sum(r["ingested"] for r in report)
+            st.caption(f"Last ingest: {ok} of {len(report)} file(s), "
+                       f"{sum(r['incidents'] for r in report)} incident(s), into {db}")
+            st.dataframe(report, hide_index=True, width="stretch")
+
+
+@st.cache_resource(show_spinner="Drawing the front line…", max_entries=256)
+def front_for(db: str, stamp: tuple, day: str, _table: IncidentTable) -> list[dict]:
+    """Control areas and front line as of `day`, from every incident (not the filtered ones)."""
+    return front_features(_table.incidents, date.fromisoformat(day))
+
+
+def _front(db: str, stamp: tuple, table: IncidentTable, day: str) -> list[dict]:
+    try:
+        return front_for(db, stamp, day, table)
+    except Exception as e:  # the front line is an extra layer: a failure there must not blank the map
+        st.warning(f"Front line unavailable: {e}")
+        return []
+
+
+def _downloads(sel, origin: str, front: list[dict], day: str) -> None:
+    """Exports are generated when clicked (deferred), so a rerun never pays for them."""
+    f = sel.filters
+    stem = f"incidents_{f.start}_{f.end}"
+    meta = snapshot_metadata(sel, origin, day, len(front))
+    st.download_button("Download GeoJSON snapshot", lambda: to_geojson(sel, meta, front), file_name=f"{stem}.geojson",
+                       mime="application/geo+json", key="download_geojson", on_click="ignore", width="stretch",
+                       help="Filtered incidents, the front line as of the end date, and the filters and counts")
+    st.download_button("Download CSV (ACLED columns)", lambda: to_csv(sel), file_name=f"{stem}.csv",
+                       mime="text/csv", key="download_csv", on_click="ignore", width="stretch",
+                       help="ACLED's column names plus claimed_by, denied_by, injured, source_urls; "
+                            "fatalities and injured are empty when no toll was reported")
+    st.download_button("Download GeoPackage", lambda: to_gpkg(sel, front), file_name=f"{stem}.gpkg",
+                       mime="application/geopackage+sqlite3", key="download_gpkg", on_click="ignore",
+                       width="stretch", help="Layers: incidents, and control / front_line when available")
 
 
 def main() -> None:
     st.set_page_config(page_title="Conflict incident map", layout="wide")
     db = os.environ.get("GEO_DB", str(ROOT / "data" / "incidents.gpkg"))
-    mtime = Path(db).stat().st_mtime if Path(db).exists() else 0.0
+    stamp = _stamp(Path(db))
     try:
-        incidents, origin = load(db, mtime)
+        table, origin = load(db, stamp)
     except store.StoreError as e:
         st.error(str(e))
-        incidents, origin = read_geojson(SAMPLE), "bundled sample (database unreadable)"
-    st.title("Conflict incident map")
-    st.caption(f"{len(incidents)} incidents from the {origin}. {ATTRIBUTION}")
-    if not incidents:
-        st.info("No incidents yet: ingest articles with `python -m geo ingest PATH`.")
-        return
-    days = sorted(date.fromisoformat(i.event_date) for i in incidents)
-    lo, hi = days[0], days[-1]
+        table, origin = IncidentTable(read_geojson(SAMPLE)), "bundled sample (database unreadable)"
     with st.sidebar:
-        st.header("Filters")
-        if lo < hi:
-            start, end = st.slider("Dates", min_value=lo, max_value=hi, value=(lo, hi), key="dates")
+        _ingest_panel(db)
+    st.title("Conflict incident map")
+    st.caption(f"{len(table):,} incidents from the {origin}. {ATTRIBUTION}")
+    if not len(table):
+        st.info("No incidents yet: add articles in the sidebar, or run `python -m geo ingest PATH`.")
+        return
+    with st.sidebar:
+        f = _filters(table)
+    sel = table.select(f)
+    counts = sel.counts()
+    c = st.columns(5)
+    c[0].metric("Incidents shown", f"{counts['incidents']:,}")
+    c[1].metric("Reported fatalities", f"{counts['fatalities']:,}")
+    c[2].metric("Reported injured", f"{counts['injured']:,}")
+    c[3].metric("Places", f"{counts['places']:,}")
+    c[4].metric("Days", f"{counts['days']:,}")
+    front = _front(db, stamp if origin.startswith("database") else ("sample",), table, f.end)
+    st.session_state["map_mode"] = map_mode(len(sel))
+    left, right = st.columns([5, 2])
+    with left:
+        if len(sel) > MARKER_LIMIT:
+            st.caption(f"More than {MARKER_LIMIT:,} incidents: the map shows them aggregated into cells.")
+        from streamlit_folium import st_folium
+        theatre = load_theatre()
+        m = build_map(sel, front=front, front_day=f.end, sides=theatre.get("sides", {}),
+                      bounds=table.bounds(theatre.get("bbox")))
+        st_folium(m, height=620, use_container_width=True, returned_objects=[], key="map")
+    with right:
+        st.subheader("Incidents per day")
+        st.altair_chart(timeline_chart(sel), width="stretch")
+        st.subheader("Export")
+        _downloads(sel, origin, front, f.end)
+    st.subheader("Incidents")
+    if len(sel) > TABLE_ROWS:
+        st.caption(f"The {TABLE_ROWS:,} most recent of {len(sel):,}; the exports hold them all.")
+    st.dataframe(table_rows(sel, TABLE_ROWS), width="stretch", hide_index=True)
+    if st.session_state.get("playing"):
+        if f.end < table.date_range()[1].isoformat():
+            time.sleep(PLAY_DELAY)
+            st.session_state["play_step"] = True
         else:
-            start = end = lo
-            st.write(f"All incidents on {lo.isoformat()}")
-        actors = st.multiselect("Actors", actors_of(incidents), key="actors")
-        types = st.multiselect("Event types", sorted({i.event_type for i in incidents}), key="types")
-    f = Filters(start.isoformat(), end.isoformat(), tuple(actors), tuple(types))
-    shown = filter_incidents(incidents, f)
-    st.session_state["shown_ids"] = [i.id for i in shown]
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Incidents shown", len(shown))
-    c2.metric("Reported fatalities", sum(i.fatalities or 0 for i in shown))
-    c3.metric("Places", len({i.location for i in shown}))
-    snapshot = feature_collection(shown, {"filters": {"start": f.start, "end": f.end, "actors": list(f.actors),
-                                                      "event_types": list(f.event_types)}})
-    st.download_button("Download GeoJSON snapshot", json.dumps(snapshot, ensure_ascii=False),
-                       file_name=f"incidents_{f.start}_{f.end}.geojson", mime="application/geo+json",
-                       key="download_geojson")
-    from streamlit_folium import st_folium
-    st_folium(build_map(shown), height=600, use_container_width=True, returned_objects=[], key="map")
-    st.dataframe([{"date": i.event_date, "type": i.sub_event_type, "location": i.location, "actor1": i.actor1,
-                   "actor2": i.actor2, "reported by": ", ".join(i.claimed_by), "fatalities": i.fatalities}
-                  for i in shown], width="stretch")
+            st.session_state["playing"] = False
+        st.rerun()
 
 
 main()

@@ -1,11 +1,18 @@
 """The app's logic through Streamlit's AppTest (st_folium is an unknown element there: check its data instead)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
 import pytest
+import streamlit.elements.widgets.button as st_button
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from geo import store
 from geo.__main__ import main
-from geo.records import Incident, Source
-from geo.view import Filters, build_map, filter_incidents, popup_html
+from geo.records import Article, Incident, Source
+from geo.view import ACLED_COLUMNS, EXTRA_COLUMNS, MARKER_LIMIT
 
 
 @pytest.fixture
@@ -15,31 +22,114 @@ def db(tmp_path, articles_dir):
     return p
 
 
-def _run(monkeypatch, db):
+@pytest.fixture
+def downloads(monkeypatch):
+    """What each download button offers, by file name (deferred data is generated, as a click would)."""
+    offered: dict[str, bytes] = {}
+    original = st_button.marshall_file
+
+    def capture(coordinates, data, proto, mimetype, file_name=None, **kw):
+        content = data() if callable(data) else data
+        offered[file_name] = content.encode("utf-8") if isinstance(content, str) else content
+        return original(coordinates, data, proto, mimetype, file_name, **kw)
+
+    monkeypatch.setattr(st_button, "marshall_file", capture)
+    return offered
+
+
+def _app(monkeypatch, db, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("GEO_DB", str(db))
+    monkeypatch.setenv("GEO_PLAY_DELAY", "0.01")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if query:
+        at.query_params.update(query)
+    return at
+
+
+def _run(monkeypatch, db, query: dict | None = None) -> AppTest:
+    at = _app(monkeypatch, db, query)
     at.run()
     assert not at.exception, at.exception
     return at
 
 
 def _shown(at) -> int:
-    return int(next(m for m in at.metric if m.label == "Incidents shown").value)
+    return int(next(m for m in at.metric if m.label == "Incidents shown").value.replace(",", ""))
 
 
 def test_filters_change_what_is_shown(monkeypatch, db):
     at = _run(monkeypatch, db)
     total = _shown(at)
-    assert total > 1 and len(at.session_state["shown_ids"]) == total
+    assert total > 1
     at.multiselect(key="actors").select("Armenia").run()
     by_actor = _shown(at)
     assert 0 < by_actor < total
     at.multiselect(key="actors").unselect("Armenia").run()
     assert _shown(at) == total
+    at.multiselect(key="by").select("Azerbaijan").run()
+    assert 0 < _shown(at) < total
+    at.multiselect(key="by").set_value([]).run()
+    at.checkbox(key="casualties").check().run()
+    with_casualties = _shown(at)
+    assert 0 < with_casualties < total
+    at.checkbox(key="casualties").uncheck().run()
+    at.text_input(key="q").input("tart").run()
+    assert _shown(at) == 1
+    at.text_input(key="q").input("").run()
     lo, hi = at.slider(key="dates").value
     at.slider(key="dates").set_value((hi, hi)).run()
     assert _shown(at) < total
     assert at.session_state["dates"] == (hi, hi)  # filter state survives the rerun
+    at.run()
+    assert at.session_state["dates"] == (hi, hi) and _shown(at) < total
+
+
+def test_query_parameters_set_the_filters(monkeypatch, db):
+    at = _run(monkeypatch, db)
+    total = _shown(at)
+    lo, hi = at.slider(key="dates").value
+    at = _run(monkeypatch, db, {"actors": ["Armenia", "Nobody"], "dates": [lo.isoformat(), lo.isoformat()],
+                                "casualties": "true", "q": "Tartar"})
+    assert at.multiselect(key="actors").value == ["Armenia"]  # unknown values are dropped
+    assert at.slider(key="dates").value == (lo, lo)
+    assert at.checkbox(key="casualties").value is True and at.text_input(key="q").value == "Tartar"
+    assert 0 < _shown(at) < total
+
+
+def test_play_steps_the_end_date_to_the_last_day(monkeypatch, db):
+    at = _run(monkeypatch, db)
+    lo, hi = at.slider(key="dates").value
+    at.slider(key="dates").set_value((lo, lo)).run()
+    first = _shown(at)
+    at.button(key="play").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["dates"] == (lo, hi)
+    assert at.session_state["playing"] is False
+    assert _shown(at) > first
+    assert [b.label for b in at.button if b.key == "play"] == ["▶ Play"]  # back to Play at the end
+
+
+def test_downloads_offer_valid_geojson_csv_and_geopackage(monkeypatch, db, downloads, tmp_path):
+    at = _run(monkeypatch, db)
+    at.multiselect(key="actors").select("Armenia").run()
+    shown = _shown(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download GeoJSON snapshot", "Download CSV (ACLED columns)", "Download GeoPackage"]
+    name = next(n for n in downloads if n.endswith(".geojson"))
+    fc = json.loads(downloads[name])
+    incidents = [f for f in fc["features"] if f["properties"]["layer"] == "incident"]
+    assert fc["type"] == "FeatureCollection" and len(incidents) == shown
+    assert fc["metadata"]["filters"]["actors"] == ["Armenia"]
+    assert fc["metadata"]["counts"]["incidents"] == shown and fc["metadata"]["exported_at"]
+    assert fc["metadata"]["front_line_as_of"] in (None, fc["metadata"]["filters"]["end"])
+    for f in incidents:
+        assert f["geometry"]["type"] == "Point" and len(f["geometry"]["coordinates"]) == 2
+    rows = list(csv.DictReader(io.StringIO(downloads[name.replace(".geojson", ".csv")].decode("utf-8"))))
+    assert list(rows[0]) == ACLED_COLUMNS + EXTRA_COLUMNS and len(rows) == shown
+    gpkg = tmp_path / "export.gpkg"
+    gpkg.write_bytes(downloads[name.replace(".geojson", ".gpkg")])
+    import geopandas as gpd
+    assert len(gpd.read_file(gpkg, layer="incidents")) == shown
 
 
 def test_sample_shown_without_database(monkeypatch, tmp_path):
@@ -48,40 +138,49 @@ def test_sample_shown_without_database(monkeypatch, tmp_path):
     assert _shown(at) > 0
 
 
-def test_download_offers_geojson(monkeypatch, db):
+def test_upload_ingests_into_the_database_and_updates_the_map(monkeypatch, tmp_path, articles_dir):
+    db = tmp_path / "uploaded.gpkg"
     at = _run(monkeypatch, db)
-    assert any(b.label == "Download GeoJSON snapshot" for b in at.get("download_button"))
+    assert "bundled sample" in at.caption[0].value
+    files = [(p.name, p.read_bytes(), "text/plain") for p in sorted(articles_dir.iterdir())]
+    at.file_uploader[0].set_value(files).run()
+    at.button(key="ingest").click().run()
+    assert not at.exception, at.exception
+    report = at.session_state["ingest_report"]
+    assert [r["file"] for r in report] == [f[0] for f in files]
+    assert [r["ingested"] for r in report] == [True, True, False, False]
+    assert "no publication date" in report[2]["reason"]
+    assert db.exists() and f"database {db}" in at.caption[0].value
+    assert _shown(at) == sum(r["incidents"] for r in report) > 0
+    assert at.button(key="ingest").disabled  # the uploader was reset: nothing is ingested twice
 
 
-def _incident(**kw):
-    base = dict(id="x1", event_date="2020-10-01", time_precision=1, event_type="Battles",
-                sub_event_type="Armed clash", actor1="Azerbaijan", actor2="Armenia", location="Tartar",
-                country="AZ", admin1=None, lat=40.34, lon=46.93, geo_precision=1,
-                sources=[Source("f.txt", "https://example.org/a", "T", "2020-10-01")], evidence=["E."])
-    base.update(kw)
-    return Incident(**base)
+def _synthetic_db(path, n: int):
+    incs = [Incident(id=f"s{k}", event_date=f"2020-10-{1 + k % 30:02d}", time_precision=1,
+                     event_type="Battles" if k % 3 else "Explosions/Remote violence", sub_event_type="Armed clash",
+                     actor1="Azerbaijan" if k % 2 else "Armenia", actor2="Armenia", location=f"Village {k % 500}",
+                     country="AZ", admin1=None, lat=39.2 + (k % 97) / 60, lon=46.0 + (k % 89) / 50, geo_precision=1,
+                     fatalities=k % 4, sources=[Source("s.txt", None, "Synthetic", "2020-10-01")])
+            for k in range(n)]
+    with store.connect(path) as conn:
+        store.save_article(conn, Article("s.txt", "Synthetic", None, [], []), incs)
 
 
-def test_filter_incidents_by_date_actor_type():
-    a = _incident(id="a")
-    b = _incident(id="b", event_date="2020-10-05", actor1="Armenia", actor2="Azerbaijan", event_type="Protests")
-    assert [i.id for i in filter_incidents([a, b], Filters(start="2020-10-02"))] == ["b"]
-    assert [i.id for i in filter_incidents([a, b], Filters(event_types=("Battles",)))] == ["a"]
-    assert len(filter_incidents([a, b], Filters(actors=("Armenia",)))) == 2
-    assert filter_incidents([a, b], Filters(actors=("Turkey",))) == []
+def test_many_incidents_are_aggregated_on_the_map(monkeypatch, tmp_path):
+    db = tmp_path / "big.gpkg"
+    _synthetic_db(db, MARKER_LIMIT + 500)
+    at = _run(monkeypatch, db)
+    assert _shown(at) == MARKER_LIMIT + 500 and at.session_state["map_mode"] == "cells"
+    assert any("aggregated into cells" in c.value for c in at.caption)
+    at.multiselect(key="actors").select("Armenia").run()
+    assert at.session_state["map_mode"] == "cells"
+    at.slider(key="dates").set_value((at.slider(key="dates").value[0],) * 2).run()
+    assert at.session_state["map_mode"] == "incidents"
 
 
-def test_popup_escapes_hostile_text():
-    evil = _incident(location="<img src=x onerror=alert(1)>", evidence=["<script>alert(2)</script>"],
-                     sources=[Source("f.txt", "javascript:alert(3)", "<b onmouseover=alert(4)>t</b>", "2020-10-01")])
-    h = popup_html(evil)
-    assert "<script>" not in h and "<img" not in h and "<b onmouseover" not in h
-    assert "javascript:" not in h
-    assert "&lt;script&gt;" in h
-
-
-def test_map_holds_one_marker_per_incident():
-    incs = [_incident(id=str(k), lat=40 + k / 100) for k in range(5)]
-    html = build_map(incs).get_root().render()
-    assert html.count("L.circleMarker(") == 5
-    assert "GeoNames" in html
+def test_unreadable_database_shows_an_error_and_the_sample(monkeypatch, tmp_path):
+    bad = tmp_path / "bad.gpkg"
+    bad.write_text("not a geopackage")
+    at = _run(monkeypatch, bad)
+    assert "not an incident GeoPackage" in at.error[0].value
+    assert "database unreadable" in at.caption[0].value and _shown(at) > 0
