@@ -43,7 +43,11 @@ def cmd_export(args) -> int:
         except FrontLineError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
-    write_geojson(feature_collection(incidents, meta, extra), args.out)
+    try:
+        write_geojson(feature_collection(incidents, meta, extra), args.out)
+    except (OSError, ValueError) as e:
+        print(f"error: {args.out}: {e}", file=sys.stderr)
+        return 2
     print(f"wrote {len(incidents)} incident(s) to {args.out}")
     return 0
 

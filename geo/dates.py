@@ -121,7 +121,7 @@ def resolve(sentence: str, published: date | None) -> When | None:
         month = _month(m.group("mon"))
         year = int(m.group("year")) if m.group("year") else (published.year if month <= published.month
                                                               else published.year - 1)
-        if (year, month) != (published.year, published.month):
+        if (year, month) != (published.year, published.month) and 1 <= year <= 9999:
             rel = (m.group("rel") or "").lower()
             day = 5 if rel.startswith(("early", "beginning", "start")) else 25 if rel.startswith(("late", "end")) else 15
             return When(date(year, month, day), 3, explicit=True)

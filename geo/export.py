@@ -39,9 +39,23 @@ def feature_collection(incidents: list[Incident], metadata: dict | None = None,
 
 
 def write_geojson(fc: dict, out: str | Path) -> None:
-    """Write atomically: a reader never sees half a file, a failure never clobbers the old one."""
+    """Write atomically, and only valid RFC 7946: a reader never sees half a file, and a failure (an
+    invalid collection, a full disk) leaves the previous file as it was. Raises ValueError if invalid."""
+    from .validate import validate_feature_collection
+
+    problems = validate_feature_collection(fc)
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise ValueError(f"refusing to write invalid GeoJSON to {out}: {'; '.join(problems[:5])}{more}")
+    data = json.dumps(fc, ensure_ascii=False, allow_nan=False).encode("utf-8")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(fc, ensure_ascii=False, allow_nan=False), encoding="utf-8")
-    tmp.replace(out)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -465,6 +465,7 @@ class Gazetteer:
         context = list(context_places or [])
         context += [places[idx[k][0]] for _, _, k in chosen
                     if k in idx and len(idx[k]) == 1 and places[idx[k][0]].feature_code != "PCLI"]
+        context = list({p.geonameid: p for p in context}.values())  # distances per distinct place, not per mention
         ranked: dict[str, Place] = {}
         mentions = []
         for start, end, k in chosen:

@@ -1,16 +1,28 @@
-"""Ingest: read article files, extract incidents, store them; one report line per file."""
+"""Ingest: read article files, extract incidents, store them; one report line per file.
+
+One bad file never stops an ingest: every failure to read, decode, date or extract a file becomes
+that file's report line ("<file>: skipped: <reason>"), and the next file is read. Only a database
+that cannot be opened or written stops it, since nothing after that could be stored.
+"""
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import os
+import signal
+import sqlite3
 import sys
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
 from .extract import extract
 from .reader import ArticleError, read_file
 
-SUFFIXES = {".txt", ".md", ".text", ".html", ".htm"}
+_PIPELINE_FILES = ("reader.py", "dates.py", "extract.py", "gazetteer.py", "lexicon.py", "records.py")
+FILE_TIME_LIMIT_S = 120  # reading and extracting one file; a news article takes well under a second
 
 
 @dataclass
@@ -19,27 +31,69 @@ class Report:
     ok: bool
     incidents: int = 0
     reason: str = ""
+    unchanged: bool = False
+    notes: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        if self.ok:
-            return f"{self.file}: {self.incidents} incident(s)"
-        return f"{self.file}: skipped: {self.reason}"
+        name = _printable(self.file)
+        if not self.ok:
+            return f"{name}: skipped: {_printable(self.reason)}"
+        if self.unchanged:
+            return f"{name}: unchanged, {self.incidents} incident(s) stored"
+        notes = f" ({_printable('; '.join(self.notes))})" if self.notes else ""
+        return f"{name}: {self.incidents} incident(s){notes}"
 
 
-def iter_files(paths: list[str]) -> tuple[list[Path], list[Report]]:
-    """Article files under the given paths (folders recursively, without following symlink loops)."""
-    files, problems = [], []
+def _printable(s: str) -> str:
+    """One printable line whatever a file name holds (newlines, control codes, undecodable bytes)."""
+    s = s.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
+
+
+def iter_files(paths: list[str], exclude: set[str] | None = None) -> tuple[list[Path], list[Report]]:
+    """Candidate article files under the given paths, and a report for each path that cannot be one.
+
+    Folders are walked recursively without following symbolic links to folders (they are reported,
+    which also defuses link loops). Every file whose name does not start with a dot is a candidate,
+    whatever its suffix: the reader tells articles from images, archives and other junk, so every bad
+    file gets a reason instead of being passed over in silence. Paths in `exclude` (the database and
+    its side files) are left out, and a file named twice is read once.
+    """
+    exclude = exclude or set()
+    files: list[Path] = []
+    problems: list[Report] = []
+    seen: set[str] = set()
+
+    def add(p: Path) -> None:
+        key = os.path.realpath(p)
+        if key not in seen and key not in exclude:
+            seen.add(key)
+            files.append(p)
+
+    def walk_error(e: OSError) -> None:
+        problems.append(Report(str(e.filename), False, reason=f"cannot list folder ({e.strerror or e})"))
+
     for p in map(Path, paths):
         if p.is_dir():
-            for root, dirs, names in os.walk(p, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                files += [Path(root) / n for n in sorted(names)
-                          if not n.startswith(".") and Path(n).suffix.lower() in SUFFIXES]
+            for root, dirs, names in os.walk(p, onerror=walk_error, followlinks=False):
+                for d in sorted(dirs):
+                    if not d.startswith(".") and (Path(root) / d).is_symlink():
+                        problems.append(Report(str(Path(root) / d), False,
+                                               reason="symbolic link to a folder, not followed (it could loop)"))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(root) / d).is_symlink())
+                for n in sorted(names):
+                    if not n.startswith("."):
+                        add(Path(root) / n)
         elif p.exists() or p.is_symlink():
-            files.append(p)
+            add(p)
         else:
             problems.append(Report(str(p), False, reason="no such file or folder"))
     return files, problems
+
+
+def _db_files(db: str | Path) -> set[str]:
+    base = os.path.realpath(db)
+    return {base} | {base + s for s in ("-wal", "-shm", "-journal")}
 
 
 def _gazetteer():
@@ -47,24 +101,116 @@ def _gazetteer():
     return Gazetteer.load()
 
 
+@functools.lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """A fingerprint of the code and data that turn an article into incidents.
+
+    Stored with each article, it lets a re-ingest skip an unchanged text quickly yet redo it after
+    the extractor, the vocabulary or the gazetteer changed.
+    """
+    from .gazetteer import DEFAULT_PATH
+
+    here = Path(__file__).resolve().parent
+    files = [here / n for n in _PIPELINE_FILES] + sorted((here / "data").rglob("*")) + [Path(DEFAULT_PATH)]
+    h = hashlib.sha1()
+    for f in files:
+        if f.is_file():
+            h.update(f.relative_to(here.parent).as_posix().encode() + b"\0")
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _one_line(e: BaseException) -> str:
+    msg = " ".join(str(e).split())
+    return f"{type(e).__name__}: {msg[:300]}" if msg else type(e).__name__
+
+
+class _TooSlow(BaseException):
+    """Raised by the alarm; a BaseException so that no `except Exception` in the extractor swallows it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after `seconds` (SIGALRM: main thread on Unix only, elsewhere no limit)."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _read_and_extract(f: Path, conn, gaz, version: str):
+    """(Report, article, incidents) for one file; the report is final unless incidents must be stored."""
+    try:
+        with _time_limit(FILE_TIME_LIMIT_S):
+            article = read_file(f)
+            if article.published is None:
+                raise ArticleError(f, "no publication date line")
+            stored = store.unchanged(conn, article, version)
+            if stored is not None:
+                return Report(str(f), True, stored, unchanged=True), None, None
+            incidents = extract(article, gaz)
+    except ArticleError as e:
+        return Report(str(f), False, reason=e.reason), None, None
+    except _TooSlow:
+        reason = f"took over {FILE_TIME_LIMIT_S} s, the per-file limit (too long an article?)"
+        return Report(str(f), False, reason=reason), None, None
+    except Exception as e:  # a bug met on one file must cost that file, not the ingest
+        return Report(str(f), False, reason=f"internal error: {_one_line(e)}"), None, None
+    notes = [w for w in article.warnings if w != "no publication date line"]
+    return Report(str(f), True, len(incidents), notes=notes), article, incidents
+
+
+def _database_failed(e: Exception) -> bool:
+    """Whether a write failed for every article to come (disk full, corruption, locked past the timeout)
+    rather than for this one (a constraint, a value sqlite cannot bind)."""
+    return isinstance(e, (sqlite3.OperationalError, sqlite3.InternalError)) or type(e) is sqlite3.DatabaseError
+
+
 def ingest(paths: list[str], db: str, out=None, progress: bool | None = None) -> list[Report]:
+    """Ingest files and folders into the database; prints one line per file and a summary."""
     out = out or sys.stdout
-    files, reports = iter_files(paths)
+    if out is sys.stdout and hasattr(out, "reconfigure"):
+        out.reconfigure(errors="backslashreplace")  # a file name the terminal cannot show must not crash
+    files, reports = iter_files(paths, exclude=_db_files(db))
     for r in reports:
         print(r.line(), file=out)
-    gaz = _gazetteer()
     show = progress if progress is not None else (len(files) > 20 and sys.stderr.isatty())
-    with store.connect(db) as conn:
+    with contextlib.ExitStack() as stack:
+        try:
+            conn = stack.enter_context(store.connect(db))
+        except store.StoreError as e:
+            print(f"error: {_printable(str(e))}", file=sys.stderr)
+            print(f"ingested 0 of {len(files) + len(reports)} file(s): the database cannot be used", file=out)
+            return reports + [Report(str(f), False, reason="not ingested: the database cannot be used")
+                              for f in files]
+        gaz = _gazetteer()
+        version = pipeline_version()
         for k, f in enumerate(files, 1):
-            try:
-                article = read_file(f)
-                if article.published is None:
-                    raise ArticleError(f"{f}: no publication date line")
-                incidents = extract(article, gaz)
-                store.save_article(conn, article, incidents)
-                rep = Report(str(f), True, len(incidents))
-            except ArticleError as e:
-                rep = Report(str(f), False, reason=str(e).split(": ", 1)[-1])
+            rep, article, incidents = _read_and_extract(f, conn, gaz, version)
+            if article is not None:
+                try:
+                    store.save_article(conn, article, incidents, version)
+                except Exception as e:
+                    if not _database_failed(e):  # a value this article could not store: its own problem
+                        rep = Report(str(f), False, reason=f"internal error: {_one_line(e)}")
+                    else:
+                        reason = f"not ingested: database error ({_one_line(e)})"
+                        print(f"error: {_printable(str(db))}: cannot write ({_one_line(e)}); stopping",
+                              file=sys.stderr)
+                        for g in files[k - 1:]:
+                            reports.append(Report(str(g), False, reason=reason))
+                            print(reports[-1].line(), file=out)
+                        break
             reports.append(rep)
             print(rep.line(), file=out)
             if show:
@@ -74,7 +220,9 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None) ->
         print(file=sys.stderr)
     ok = sum(r.ok for r in reports)
     n = sum(r.incidents for r in reports)
-    print(f"ingested {ok} of {len(reports)} file(s), {n} incident(s), into {db}", file=out)
+    same = sum(r.unchanged for r in reports)
+    extra = f" ({same} unchanged)" if same else ""
+    print(f"ingested {ok} of {len(reports)} file(s){extra}, {n} incident(s), into {_printable(str(db))}", file=out)
     return reports
 
 

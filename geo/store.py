@@ -4,10 +4,19 @@ The layer is created by GDAL (pyogrio) so that QGIS and ogrinfo see a standard G
 its R-tree; rows are then written through sqlite3 so that each article's incidents are replaced
 in one transaction (re-ingest never duplicates, a killed process never half-writes an article).
 GDAL's R-tree triggers call ST_* SQL functions, which are registered here for sqlite3.
+
+The database is in WAL mode, so the app reads while an ingest writes, and a process killed in the
+middle of an ingest leaves every committed article intact. An existing file that is not an incident
+GeoPackage, or is corrupt, is refused with a `StoreError` and never written to.
+
+Within one process, never read the file with GDAL while an sqlite3 connection to it is open: the two
+bundled SQLite libraries release each other's POSIX locks, and the open connection's view of the WAL
+goes stale. Every connection here is closed as soon as its work is done.
 """
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import struct
 from contextlib import contextmanager
@@ -25,6 +34,9 @@ COLUMNS = [
     ("sources", "TEXT"), ("evidence", "TEXT"), ("geonameid", "INTEGER"), ("notes", "TEXT"),
 ]
 JSON_COLUMNS = ("claimed_by", "denied_by", "sources", "evidence")
+ARTICLE_COLUMNS = ["article_id", "file", "url", "title", "published", "sha1", "ingested_at", "n_incidents", "pipeline"]
+GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
+BUSY_TIMEOUT_S = 30
 
 
 class StoreError(RuntimeError):
@@ -60,45 +72,111 @@ def _register(conn: sqlite3.Connection) -> None:
 
 
 def _create(path: Path) -> None:
-    """Create an empty GeoPackage with the incidents layer (via GDAL) and the articles table."""
+    """Create an empty GeoPackage with the incidents layer (via GDAL) and the articles table.
+
+    It is built under a private name and linked into place only if nothing is there yet, so a
+    concurrent ingest that created it first is never replaced, and a killed creation leaves no
+    half-made database under the real name.
+    """
     import geopandas as gpd
     import pandas as pd
     from shapely.geometry import Point
 
     data = {c: pd.array([0], dtype="Int64") if t == "INTEGER" else ["x"] for c, t in COLUMNS}
     gdf = gpd.GeoDataFrame(data, geometry=[Point(0, 0)], crs="EPSG:4326")
-    tmp = path.with_name(path.stem + ".creating.gpkg")
+    tmp = path.with_name(f".{path.stem}.creating-{os.getpid()}.gpkg")
     tmp.unlink(missing_ok=True)
-    gdf.to_file(tmp, layer=LAYER, driver="GPKG", engine="pyogrio")
-    conn = sqlite3.connect(tmp)
-    _register(conn)
-    with conn:
-        conn.execute(f'DELETE FROM "{LAYER}"')
-        conn.execute("""CREATE TABLE IF NOT EXISTS articles (
-            article_id TEXT PRIMARY KEY, file TEXT, url TEXT, title TEXT, published TEXT,
-            sha1 TEXT, ingested_at TEXT, n_incidents INTEGER)""")
-        for col in ("event_date", "actor1", "actor2", "event_type", "article_id", "incident_id"):
-            conn.execute(f'CREATE INDEX IF NOT EXISTS idx_{LAYER}_{col} ON "{LAYER}"({col})')
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.close()
-    tmp.replace(path)
+    try:
+        gdf.to_file(tmp, layer=LAYER, driver="GPKG", engine="pyogrio")
+        conn = sqlite3.connect(tmp)
+        try:
+            _register(conn)
+            with conn:
+                conn.execute(f'DELETE FROM "{LAYER}"')
+                conn.execute("""CREATE TABLE IF NOT EXISTS articles (
+                    article_id TEXT PRIMARY KEY, file TEXT, url TEXT, title TEXT, published TEXT,
+                    sha1 TEXT, ingested_at TEXT, n_incidents INTEGER, pipeline TEXT)""")
+                for col in ("event_date", "actor1", "actor2", "event_type", "article_id", "incident_id"):
+                    conn.execute(f'CREATE INDEX IF NOT EXISTS idx_{LAYER}_{col} ON "{LAYER}"({col})')
+            conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process created it meanwhile: use theirs
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                tmp.replace(path)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def _check(conn: sqlite3.Connection, p: Path, write: bool) -> None:
+    """Refuse a file that is not an incident GeoPackage, and (before writing) a corrupt one."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{p}: not an incident GeoPackage ({e})") from None
+    if app_id != GPKG_APPLICATION_ID or "gpkg_contents" not in tables:
+        raise StoreError(f"{p}: not a GeoPackage (an SQLite database of another kind); refusing to touch it")
+    missing = sorted({LAYER, "articles"} - tables)
+    if missing:
+        raise StoreError(f"{p}: a GeoPackage, but not an incident store (no {' or '.join(missing)} table)")
+    try:
+        conn.execute(f'SELECT 1 FROM "{LAYER}" LIMIT 1').fetchall()
+        if write:
+            problems = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise StoreError(f"{p}: corrupt database ({'; '.join(problems)}); restore it or ingest into a new file")
+            cols = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+            if "pipeline" not in cols:  # a store made before articles recorded the pipeline that read them
+                with conn:
+                    conn.execute("ALTER TABLE articles ADD COLUMN pipeline TEXT")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{p}: corrupt or unreadable database ({e})") from None
 
 
 @contextmanager
 def connect(path: str | Path, create: bool = True):
-    """An sqlite3 connection to the store, creating it if asked; errors name the file."""
+    """An sqlite3 connection to the store, creating it if asked; errors name the file.
+
+    ``create=True`` is the writer's mode: it also checks the file's integrity before anything is
+    written. Readers (the app, export) skip that check and never block the writer (WAL).
+    """
     p = Path(path)
+    if p.is_symlink() and not p.exists():
+        raise StoreError(f"{p}: broken symbolic link")
     if not p.exists():
         if not create:
             raise StoreError(f"{p}: no such database (ingest articles first)")
-        p.parent.mkdir(parents=True, exist_ok=True)
-        _create(p)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            _create(p)
+        except OSError as e:
+            raise StoreError(f"{p}: cannot create the database ({e.strerror or e})") from None
+        except Exception as e:  # GDAL's own errors (pyogrio.errors.*) when the folder is not writable
+            raise StoreError(f"{p}: cannot create the database ({' '.join(str(e).split())})") from None
+    if p.is_dir():
+        raise StoreError(f"{p}: is a folder, not a database file")
+    if not p.is_file():
+        raise StoreError(f"{p}: not a regular file, so not a database")
+    if p.stat().st_size == 0:
+        raise StoreError(f"{p}: empty file, not a GeoPackage; refusing to touch it (remove it to start a new store)")
     try:
-        conn = sqlite3.connect(p, timeout=30)
+        conn = sqlite3.connect(p, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as e:
+        raise StoreError(f"{p}: cannot open the database ({e})") from None
+    try:
         _register(conn)
-        conn.execute(f'SELECT 1 FROM "{LAYER}" LIMIT 1')
-    except sqlite3.DatabaseError as e:
-        raise StoreError(f"{p}: not an incident GeoPackage ({e})") from e
+        _check(conn, p, write=create)
+    except BaseException:
+        conn.close()
+        raise
     try:
         yield conn
     finally:
@@ -126,23 +204,38 @@ def _row(inc: Incident, aid: str) -> tuple:
     return (_gpkg_point(inc.lon, inc.lat), *vals)
 
 
-def save_article(conn: sqlite3.Connection, article: Article, incidents: list[Incident]) -> None:
-    """Replace everything stored from this article by its new incidents, in one transaction."""
+def save_article(conn: sqlite3.Connection, article: Article, incidents: list[Incident], pipeline: str = "") -> None:
+    """Replace everything stored from this article by its new incidents, in one transaction.
+
+    ``pipeline`` fingerprints the code and data that read it, so that `unchanged` can tell a
+    re-ingest of the same text by the same pipeline (nothing to do) from one after an upgrade.
+    """
     aid = article_id(article)
     cols = ", ".join(["geom"] + [c for c, _ in COLUMNS])
     marks = ", ".join("?" * (len(COLUMNS) + 1))
+    rows = [_row(i, aid) for i in incidents]  # built first: a bad value fails before the transaction
     with conn:
         conn.execute(f'DELETE FROM "{LAYER}" WHERE article_id = ?', (aid,))
-        conn.executemany(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', [_row(i, aid) for i in incidents])
-        conn.execute("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)", (
-            aid, article.file, article.url, article.title,
-            article.published.isoformat() if article.published else None, article.sha1,
-            datetime.now(timezone.utc).isoformat(timespec="seconds"), len(incidents)))
+        conn.executemany(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', rows)
+        conn.execute(f"INSERT OR REPLACE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+                     f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})", (
+                         aid, article.file, article.url, article.title,
+                         article.published.isoformat() if article.published else None, article.sha1,
+                         datetime.now(timezone.utc).isoformat(timespec="seconds"), len(incidents), pipeline))
 
 
 def stored_sha1(conn: sqlite3.Connection, article: Article) -> str | None:
     r = conn.execute("SELECT sha1 FROM articles WHERE article_id = ?", (article_id(article),)).fetchone()
     return r[0] if r else None
+
+
+def unchanged(conn: sqlite3.Connection, article: Article, pipeline: str) -> int | None:
+    """The stored incident count when this very text was already stored by this pipeline, else None."""
+    r = conn.execute("SELECT sha1, pipeline, n_incidents FROM articles WHERE article_id = ?",
+                     (article_id(article),)).fetchone()
+    if r and article.sha1 and r[0] == article.sha1 and r[1] == pipeline:
+        return r[2]
+    return None
 
 
 def load_incidents(path: str | Path, start: str | None = None, end: str | None = None,
@@ -167,8 +260,16 @@ def load_incidents(path: str | Path, start: str | None = None, end: str | None =
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY event_date, incident_id"
     with connect(path, create=False) as conn:
-        rows = conn.execute(sql, args).fetchall()
+        rows = _read(conn, path, sql, args)
     return [_incident(r) for r in rows]
+
+
+def _read(conn: sqlite3.Connection, path, sql: str, args=()) -> list[tuple]:
+    """Rows of a query; a corrupt file becomes a StoreError naming it, which the app and CLI show."""
+    try:
+        return conn.execute(sql, args).fetchall()
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path}: corrupt or unreadable database ({e})") from None
 
 
 def _incident(r: tuple) -> Incident:
@@ -187,6 +288,6 @@ def _incident(r: tuple) -> Incident:
 
 def articles(path: str | Path) -> list[dict]:
     with connect(path, create=False) as conn:
-        cur = conn.execute("SELECT * FROM articles ORDER BY published, file")
-        names = [c[0] for c in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
+        names = [r[1] for r in _read(conn, path, "PRAGMA table_info(articles)")]
+        rows = _read(conn, path, "SELECT * FROM articles ORDER BY published, file")
+    return [dict(zip(names, r)) for r in rows]

@@ -1,0 +1,243 @@
+"""The store under stress: idempotent re-ingest, a real ingest killed with SIGKILL, reading while writing."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from contextlib import closing
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from geo import pipeline, store
+from geo.pipeline import exit_code, ingest
+
+TOWNS = ["Terter", "Ganja", "Barda", "Stepanakert", "Martakert", "Fuzuli", "Goranboy", "Aghdam"]
+
+
+def _write_articles(folder: Path, n: int) -> list[Path]:
+    """n small articles from a template written for these tests; each names three towns and a trigger."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(n):
+        day = date(2020, 9, 28) + timedelta(days=k % 40)
+        a, b, c = (TOWNS[(k + i * 3) % len(TOWNS)] for i in range(3))
+        p = folder / f"art_{k:04d}.txt"
+        p.write_text(f"Fixture report {k}: artillery fire near {a}\n\n{day:%B} {day.day}, {day.year}\n\n"
+                     f"The defence ministry said on Monday that Armenian forces shelled {a} overnight, wounding "
+                     f"{k % 5 + 1} civilians.\n\nOfficials in {b} said rockets hit the town on Sunday. Azerbaijani "
+                     f"troops shelled {c} on Tuesday, the local authorities said.\n", encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def _ingest_process(folder: Path, db: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # each report line is out as soon as its article is stored
+    return subprocess.Popen([sys.executable, "-m", "geo", "ingest", str(folder), "--db", str(db)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _count(db: Path, table: str) -> int:
+    if not db.exists():  # connecting would create an empty file, which the ingest rightly refuses
+        return 0
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as c:
+            return c.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _check_consistent(db: Path) -> dict[str, int]:
+    """Integrity, R-tree and per-article counts; returns n_incidents by article file."""
+    with closing(sqlite3.connect(db)) as c:
+        assert c.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        rtree = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE name LIKE 'rtree_incidents_%' "
+                                         "AND type = 'table' AND sql LIKE '%VIRTUAL%'")]
+        for name in rtree:
+            assert c.execute(f"SELECT rtreecheck('{name}')").fetchone()[0] == "ok"
+        stored = dict(c.execute("SELECT article_id, n_incidents FROM articles").fetchall())
+        actual = dict(c.execute("SELECT article_id, count(*) FROM incidents GROUP BY article_id").fetchall())
+        files = dict(c.execute("SELECT file, n_incidents FROM articles").fetchall())
+        n_inc = c.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    assert set(actual) <= set(stored), "incidents whose article row is missing (a half-written article)"
+    assert {a: n for a, n in stored.items() if n} == actual, "an article row whose incidents are incomplete"
+    import pyogrio
+    assert len(pyogrio.read_dataframe(db, layer="incidents")) == n_inc
+    if shutil.which("ogrinfo"):
+        r = subprocess.run(["ogrinfo", "-ro", "-so", str(db), "incidents"], capture_output=True, text=True)
+        assert r.returncode == 0 and f"Feature Count: {n_inc}" in r.stdout, r.stdout + r.stderr
+    return files
+
+
+def test_reingest_changes_nothing_and_says_unchanged(tmp_path, articles_dir):
+    db = tmp_path / "t.gpkg"
+    ingest([str(articles_dir)], str(db), out=io.StringIO(), progress=False)
+    with closing(sqlite3.connect(db)) as c:
+        before = c.execute("SELECT * FROM articles ORDER BY article_id").fetchall()
+        inc_before = c.execute("SELECT * FROM incidents ORDER BY incident_id").fetchall()
+    out = io.StringIO()
+    reports = ingest([str(articles_dir)], str(db), out=out, progress=False)
+    assert "a01_markdown.txt: unchanged," in out.getvalue() and "a02_plain.txt: unchanged," in out.getvalue()
+    assert [r.unchanged for r in reports if r.ok] == [True, True]
+    with closing(sqlite3.connect(db)) as c:
+        assert c.execute("SELECT * FROM articles ORDER BY article_id").fetchall() == before
+        assert c.execute("SELECT * FROM incidents ORDER BY incident_id").fetchall() == inc_before
+
+
+def test_a_changed_article_or_pipeline_is_read_again(tmp_path, articles_dir, monkeypatch):
+    db = tmp_path / "t.gpkg"
+    art = tmp_path / "a.txt"
+    shutil.copy(articles_dir / "a02_plain.txt", art)
+    ingest([str(art)], str(db), out=io.StringIO(), progress=False)
+    art.write_text(art.read_text() + "\nA later paragraph, officials added.\n")
+    out = io.StringIO()
+    ingest([str(art)], str(db), out=out, progress=False)
+    assert "unchanged" not in out.getvalue()
+    monkeypatch.setattr(pipeline, "pipeline_version", lambda: "an-upgraded-extractor")
+    out = io.StringIO()
+    ingest([str(art)], str(db), out=out, progress=False)
+    assert "unchanged" not in out.getvalue()
+    with closing(sqlite3.connect(db)) as c:
+        assert c.execute("SELECT count(*), max(pipeline) FROM articles").fetchone() == (1, "an-upgraded-extractor")
+
+
+def test_a_store_from_before_the_pipeline_column_is_upgraded(tmp_path, articles_dir):
+    db = tmp_path / "old.gpkg"
+    ingest([str(articles_dir / "a02_plain.txt")], str(db), out=io.StringIO(), progress=False)
+    with closing(sqlite3.connect(db)) as c:
+        c.execute("ALTER TABLE articles DROP COLUMN pipeline")
+    assert store.articles(db)[0]["file"] == "a02_plain.txt"  # readers cope with the old layout
+    out = io.StringIO()
+    ingest([str(articles_dir / "a02_plain.txt")], str(db), out=out, progress=False)
+    assert "unchanged" not in out.getvalue()
+    assert store.articles(db)[0]["pipeline"] == pipeline.pipeline_version()
+
+
+def test_an_article_is_stored_whole_or_not_at_all(tmp_path, articles_dir, monkeypatch):
+    """A failure after the article's old rows were deleted rolls the transaction back: they stay."""
+    db = tmp_path / "t.gpkg"
+    ingest([str(articles_dir / "a01_markdown.txt")], str(db), out=io.StringIO(), progress=False)
+    files_before = _check_consistent(db)
+    real_row = store._row
+    calls = []
+
+    def failing_row(inc, aid):  # the second row cannot be bound: the insert fails inside the transaction
+        calls.append(inc)
+        row = real_row(inc, aid)
+        return row[:-1] + (object(),) if len(calls) == 2 else row
+
+    monkeypatch.setattr(store, "_row", failing_row)
+    monkeypatch.setattr(pipeline, "pipeline_version", lambda: "force-a-rewrite")
+    out = io.StringIO()
+    reports = ingest([str(articles_dir / "a01_markdown.txt")], str(db), out=out, progress=False)
+    assert "skipped: internal error: ProgrammingError" in out.getvalue() and exit_code(reports) == 2
+    assert _check_consistent(db) == files_before
+
+
+def test_concurrent_ingests_share_one_new_database(tmp_path):
+    """Two ingests started together both create the file: neither may replace the other's."""
+    a = _write_articles(tmp_path / "a", 20)
+    b = tmp_path / "b"
+    b.mkdir()
+    for p in a[:20]:
+        (b / p.name.replace("art_", "other_")).write_text(p.read_text().replace("Fixture report", "Other report"))
+    db = tmp_path / "shared.gpkg"
+    procs = [_ingest_process(tmp_path / "a", db), _ingest_process(b, db)]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    files = _check_consistent(db)
+    assert len(files) == 40
+    assert not list(tmp_path.glob(".shared.creating*"))
+
+
+def test_sigkill_mid_ingest_leaves_a_sound_database(tmp_path):
+    n = 400
+    _write_articles(tmp_path / "in", n)
+    db = tmp_path / "killed.gpkg"
+    proc = _ingest_process(tmp_path / "in", db)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 120
+    while _count(db, "articles") < 20:
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "the ingest stored nothing in two minutes"
+        time.sleep(0.005)
+    t_kill = time.perf_counter()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    reader.join(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    files = _check_consistent(db)
+    reported = {Path(ln.split(": ")[0]).name: int(ln.split(": ")[1].split()[0]) for ln in lines
+                if ln.startswith(str(tmp_path)) and "incident(s)" in ln}
+    assert 20 <= len(files) < n, f"the kill came too late ({len(files)} of {n} stored): raise n"
+    assert reported and all(files[name] == k for name, k in reported.items()), "a reported article was lost"
+    print(f"killed after {len(files)} of {n} articles ({sum(files.values())} incidents), "
+          f"{len(reported)} reported, all intact; checked in {time.perf_counter() - t_kill:.2f} s")
+    out = subprocess.run([sys.executable, "-m", "geo", "ingest", str(tmp_path / "in"), "--db", str(db)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count(": unchanged,") == len(files)
+    assert len(_check_consistent(db)) == n
+
+
+def test_the_app_reads_while_an_ingest_writes(tmp_path):
+    n = 120
+    _write_articles(tmp_path / "in", n)
+    db = tmp_path / "busy.gpkg"
+    proc = _ingest_process(tmp_path / "in", db)
+    deadline = time.monotonic() + 120
+    while not db.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.005)
+    seen, during, errors = [], 0, []
+
+    def snapshot_is_consistent():
+        with closing(sqlite3.connect(db, timeout=30)) as c:  # one read transaction: both counts from one snapshot
+            c.execute("BEGIN")
+            total = c.execute("SELECT coalesce(sum(n_incidents), 0) FROM articles").fetchone()[0]
+            rows = c.execute("SELECT count(*) FROM incidents").fetchone()[0]
+            c.execute("COMMIT")
+        return total == rows
+
+    def other_reader():
+        while proc.poll() is None:
+            try:
+                assert snapshot_is_consistent()
+            except Exception as e:  # noqa: BLE001 - collected and asserted below
+                errors.append(e)
+                return
+            time.sleep(0.01)
+
+    t = threading.Thread(target=other_reader)
+    t.start()
+    while proc.poll() is None:
+        incs = store.load_incidents(db)
+        seen.append(len(incs))
+        during += 0 < len(incs)
+        time.sleep(0.01)
+    t.join()
+    assert proc.returncode == 0, proc.stderr.read()
+    assert not errors, errors
+    assert seen == sorted(seen), "a reader saw incidents disappear"
+    final = len(store.load_incidents(db))
+    assert during >= 3 and any(0 < k < final for k in seen), f"no read overlapped the writes: {seen[:20]}"
+    _check_consistent(db)
+
+
+def test_geopackage_opens_with_gdal_tools(tmp_path, articles_dir):
+    db = tmp_path / "t.gpkg"
+    ingest([str(articles_dir)], str(db), out=io.StringIO(), progress=False)
+    _check_consistent(db)
+    if not shutil.which("ogrinfo"):
+        pytest.skip("ogrinfo is not installed (pyogrio read it above)")
