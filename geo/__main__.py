@@ -17,7 +17,10 @@ def _date(s: str) -> str:
 
 def cmd_ingest(args) -> int:
     from .pipeline import exit_code, ingest
-    return exit_code(ingest(args.paths, args.db))
+    if args.workers is not None and args.workers < 1:
+        print(f"error: --workers must be at least 1, not {args.workers}", file=sys.stderr)
+        return 2
+    return exit_code(ingest(args.paths, args.db, workers=args.workers or 1, scheduler=args.dask_scheduler))
 
 
 def cmd_export(args) -> int:
@@ -58,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="read article files or folders into the database")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--db", default=DEFAULT_DB, help=f"GeoPackage file (default {DEFAULT_DB})")
+    p.add_argument("--workers", type=int, metavar="N", help="extract on N local processes (default 1)")
+    p.add_argument("--dask-scheduler", metavar="ADDRESS",
+                   help="extract on a Dask cluster (tcp://host:8786); the files must be at the same paths there")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("export", help="write the filtered incidents as a GeoJSON snapshot")
     p.add_argument("--db", default=DEFAULT_DB)

@@ -176,8 +176,34 @@ def _database_failed(e: Exception) -> bool:
     return isinstance(e, (sqlite3.OperationalError, sqlite3.InternalError)) or type(e) is sqlite3.DatabaseError
 
 
-def ingest(paths: list[str], db: str, out=None, progress: bool | None = None) -> list[Report]:
-    """Ingest files and folders into the database; prints one line per file and a summary."""
+def _outcomes(files: list[Path], conn, version: str, workers: int, scheduler):
+    """(Report, article, incidents) per file in input order: here, or on local processes or a Dask cluster.
+
+    Workers only read and extract; the store is written here, one transaction per article.
+    """
+    if workers == 1 and scheduler is None:
+        gaz = _gazetteer()
+        for f in files:
+            yield _read_and_extract(f, conn, gaz, version)
+        return
+    from .parallel import extract_files
+    for f, got, incidents in extract_files(files, workers, scheduler, skip=store.stored_texts(conn, version)):
+        if isinstance(got, str):
+            yield Report(str(f), False, reason=got), None, None
+        elif incidents is None:
+            yield Report(str(f), True, store.unchanged(conn, got, version) or 0, unchanged=True), None, None
+        else:
+            notes = [w for w in got.warnings if w != "no publication date line"]
+            yield Report(str(f), True, len(incidents), notes=notes), got, incidents
+
+
+def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, workers: int = 1,
+           scheduler=None) -> list[Report]:
+    """Ingest files and folders into the database; prints one line per file and a summary.
+
+    `workers` > 1 extracts on local processes, `scheduler` (an address or a dask Client) on a Dask
+    cluster; the results and the store are the same as with one worker.
+    """
     out = out or sys.stdout
     if out is sys.stdout and hasattr(out, "reconfigure"):
         out.reconfigure(errors="backslashreplace")  # a file name the terminal cannot show must not crash
@@ -193,10 +219,9 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None) ->
             print(f"ingested 0 of {len(files) + len(reports)} file(s): the database cannot be used", file=out)
             return reports + [Report(str(f), False, reason="not ingested: the database cannot be used")
                               for f in files]
-        gaz = _gazetteer()
         version = pipeline_version()
-        for k, f in enumerate(files, 1):
-            rep, article, incidents = _read_and_extract(f, conn, gaz, version)
+        for k, (f, (rep, article, incidents)) in enumerate(
+                zip(files, _outcomes(files, conn, version, workers, scheduler)), 1):
             if article is not None:
                 try:
                     store.save_article(conn, article, incidents, version)

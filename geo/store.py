@@ -238,6 +238,11 @@ def unchanged(conn: sqlite3.Connection, article: Article, pipeline: str) -> int 
     return None
 
 
+def stored_texts(conn: sqlite3.Connection, pipeline: str) -> frozenset[tuple[str, str]]:
+    """(article_id, sha1) of every article this pipeline stored: what a parallel ingest need not extract."""
+    return frozenset(conn.execute("SELECT article_id, sha1 FROM articles WHERE pipeline = ?", (pipeline,)))
+
+
 def load_incidents(path: str | Path, start: str | None = None, end: str | None = None,
                    actors: list[str] | None = None, event_types: list[str] | None = None) -> list[Incident]:
     """Incidents passing the filters, read with indexed SQL (dates are ISO strings, so they sort)."""

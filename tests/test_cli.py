@@ -89,3 +89,17 @@ def test_module_entry_point(tmp_path, articles_dir):
                         "--db", str(tmp_path / "m.gpkg")], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "a02_plain.txt:" in r.stdout
+
+
+def test_parallel_ingest_equals_serial(tmp_path, articles_dir):
+    outs = []
+    for w in ("1", "2"):
+        db = tmp_path / f"w{w}.gpkg"
+        main(["ingest", str(articles_dir), "--db", str(db), "--workers", w])
+        outs.append([f["properties"] for f in _export(db, tmp_path / f"w{w}.geojson")["features"]])
+    assert outs[0] and outs[0] == outs[1]
+
+
+def test_workers_must_be_positive(tmp_path, articles_dir, capsys):
+    assert main(["ingest", str(articles_dir), "--db", str(tmp_path / "x.gpkg"), "--workers", "0"]) == 2
+    assert "--workers must be at least 1" in capsys.readouterr().err

@@ -1,0 +1,191 @@
+"""Read and extract articles on several processes or on a Dask cluster, results in input order.
+
+Extraction is pure Python and CPU-bound, so threads would not help: each worker process loads the
+gazetteer once (``Gazetteer.load`` is cached per process) and reads its own files. Results come back
+in input order and equal the serial loop's, so the caller keeps writing the store in one process,
+one transaction per article. Work goes out in batches (fewer round trips) through a bounded window
+(memory stays flat however many files there are, and a slow store throttles the workers).
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from .extract import extract
+from .reader import ArticleError, read_file
+from .records import Article, Incident
+
+#: (Article, incidents) or (reason it was skipped, []); incidents is None for an article in `skip`.
+Outcome = tuple["Article | str", "list[Incident] | None"]
+
+_SKIP: frozenset = frozenset()  # a pool worker's copy of `skip`, set by its initializer
+
+
+def _gazetteer():
+    from .gazetteer import Gazetteer
+    return Gazetteer.load()
+
+
+def warm(skip: Iterable = ()) -> None:
+    """Load the gazetteer and the lexicon in this process (a worker's initializer) and keep `skip`."""
+    global _SKIP
+    from .lexicon import load
+    _gazetteer()
+    load()
+    _SKIP = frozenset(skip)
+
+
+def _one_line(e: BaseException) -> str:
+    msg = " ".join(str(e).split())
+    return f"{type(e).__name__}: {msg[:300]}" if msg else type(e).__name__
+
+
+def process_file(path, gazetteer=None, skip: frozenset = frozenset()) -> Outcome:
+    """What the serial ingest does with one file before storing it.
+
+    Returns (Article, incidents); (Article, None) when ``(article_id, sha1)`` is in `skip` (stored
+    already by this pipeline: not extracted again); or (reason, []) when the file cannot be used:
+    the ``ArticleError`` reason, "no publication date line", or "internal error: ..." for a bug met
+    on this file, which must cost that file and not the ingest.
+    """
+    try:
+        article = read_file(path)
+        if article.published is None:
+            return "no publication date line", []
+        if skip:
+            from .store import article_id
+            if (article_id(article), article.sha1) in skip:
+                return article, None
+        return article, extract(article, gazetteer or _gazetteer())
+    except ArticleError as e:
+        return getattr(e, "reason", str(e)), []
+    except Exception as e:  # noqa: BLE001 - a bug met on one file must cost that file, not the ingest
+        return f"internal error: {_one_line(e)}", []
+
+
+def run_batch(paths: list, skip: Iterable | None = None) -> list[Outcome]:
+    """Worker entry point: one batch of files with this process's gazetteer."""
+    gaz = _gazetteer()
+    skip = _SKIP if skip is None else frozenset(skip)
+    return [process_file(p, gaz, skip) for p in paths]
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _in_order(submit: Callable, batches: Iterable[list], window: int) -> Iterator[list[Outcome]]:
+    """Results of each batch in submission order, with at most `window` batches in flight.
+
+    The first window is submitted now, not at the first `next`, so the workers start at once.
+    """
+    batches = iter(batches)
+    pending = deque(submit(b) for b in islice(batches, window))
+
+    def results():
+        try:
+            while pending:
+                done = pending.popleft()
+                more = next(batches, None)
+                if more is not None:
+                    pending.append(submit(more))  # keep the window full while waiting on the oldest
+                yield done.result()
+        finally:
+            for f in pending:
+                f.cancel()
+    return results()
+
+
+def _batch_size(n: int, slots: int) -> int:
+    """About eight batches per worker slot (balance), at most 32 files each (latency, memory)."""
+    return max(1, min(32, math.ceil(n / (slots * 8))))
+
+
+def extract_files(paths: Iterable, workers: int | None = 1, scheduler=None, *, skip: Iterable = (),
+                  batch_size: int | None = None) -> Iterator[tuple[object, Article | str, list[Incident] | None]]:
+    """An iterator of ``(path, Article or reason, incidents)`` for every path, in input order (see `process_file`).
+
+    - ``workers=1`` and no scheduler: in this process (no start-up cost: the baseline).
+    - ``workers=N``: N local processes (``None``: one per core).
+    - ``scheduler``: a Dask scheduler address ("tcp://host:8786") or a ``dask.distributed.Client``;
+      ``workers`` is then ignored. Every Dask worker needs this project importable and the files at
+      the same absolute paths (a shared file system). A client made here from an address is closed
+      at the end; a client passed in is left open.
+
+    With workers or a scheduler, work starts at this call: open the store after it, so that both
+    overlap. Exhaust the iterator or `close()` it to release the workers.
+
+    `skip` holds ``(store.article_id(article), article.sha1)`` pairs already stored by the current
+    pipeline: those files are read but not extracted (their incidents come back as None).
+    """
+    items = list(paths)
+    skip = frozenset(skip)
+    if scheduler is not None:
+        gen = _on_dask(items, scheduler, skip, batch_size)
+    else:
+        workers = (os.cpu_count() or 1) if workers is None else workers
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        if workers == 1:
+            return ((p, *process_file(p, skip=skip)) for p in items)
+        gen = _local(items, workers, skip, batch_size)
+    next(gen)  # run the set-up now; it stops before the first result
+    return gen
+
+
+def _local(items: list, workers: int, skip: frozenset, batch_size: int | None):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = batch_size or _batch_size(len(items), workers)
+    if "fork" in multiprocessing.get_all_start_methods():
+        # Load here, once, and fork: the workers inherit the gazetteer instead of each spending a
+        # core-second to load their own. The children only compute; they touch no open connection.
+        ctx = multiprocessing.get_context("fork")
+        warm(skip)
+    else:
+        ctx = None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm, initargs=(skip,))
+    try:
+        results = _in_order(lambda b: pool.submit(run_batch, b), _batches(items, size), 4 * workers)
+        yield None
+        pos = iter(items)
+        for outcomes in results:
+            for outcome in outcomes:
+                yield (next(pos), *outcome)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _on_dask(items: list, scheduler, skip: frozenset, batch_size: int | None):
+    from dask.distributed import Client
+
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler) if own else scheduler
+    try:
+        try:
+            client.run(warm)  # every worker loads the gazetteer now, in parallel, and proves it can import geo
+        except ImportError as e:
+            raise RuntimeError(f"Dask workers cannot import the geo package ({e}): install the project on "
+                               "every worker") from e
+        slots = max(1, sum(client.nthreads().values()))
+        size = batch_size or _batch_size(len(items), slots)
+        absolute = [os.path.abspath(p) for p in items]  # workers need not share our working directory
+        shared_skip = client.scatter(skip, broadcast=True) if skip else ()
+
+        def submit(b):
+            return client.submit(run_batch, b, shared_skip, pure=False)  # pure=False: a file may have changed
+
+        results = _in_order(submit, _batches(absolute, size), 2 * slots + 2)
+        yield None
+        pos = iter(items)
+        for outcomes in results:
+            for outcome in outcomes:
+                yield (next(pos), *outcome)
+    finally:
+        if own:
+            client.close()

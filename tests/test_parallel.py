@@ -1,0 +1,92 @@
+"""Parallel extraction (local processes, Dask) gives exactly the serial run's results, in input order."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.extract import extract
+from geo.parallel import extract_files, process_file
+from geo.reader import read_file
+from geo.store import article_id
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _gen_corpus():
+    spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "bench" / "gen_corpus.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, gazetteer) -> list[Path]:
+    """Generated articles with unusable files among them, so errors keep their place in the order too."""
+    gc = _gen_corpus()
+    out = tmp_path_factory.mktemp("corpus")
+    gc.write_corpus(out, 40, seed=7, towns=gc.theatre_towns(gazetteer))
+    files = sorted((out / "articles").glob("*.txt"))
+    (out / "empty.txt").write_text("")
+    (out / "nodate.txt").write_text("A title\n\nSome body text without any date line at all.\n")
+    return files[:20] + [out / "empty.txt", out / "missing.txt", out / "nodate.txt"] + files[20:]
+
+
+@pytest.fixture(scope="module")
+def serial(corpus, gazetteer):
+    return list(extract_files(corpus))
+
+
+def test_serial_is_the_plain_loop(corpus, serial, gazetteer):
+    assert [r[0] for r in serial] == corpus
+    reasons = {Path(p).name: a for p, a, _ in serial if isinstance(a, str)}
+    assert set(reasons) == {"empty.txt", "missing.txt", "nodate.txt"}
+    assert reasons["nodate.txt"] == "no publication date line"
+    for p, art, incs in serial:
+        if not isinstance(art, str):
+            assert art == read_file(p) and incs == extract(read_file(p), gazetteer)
+    assert sum(len(i) for _, _, i in serial) > 40
+
+
+def test_two_processes_identical(corpus, serial):
+    assert list(extract_files(corpus, workers=2, batch_size=3)) == serial
+
+
+def test_skip_reads_but_does_not_extract(corpus, serial):
+    art = next(a for _, a, _ in serial if not isinstance(a, str))
+    skip = {(article_id(art), art.sha1)}
+    got = list(extract_files(corpus, workers=2, skip=skip))
+    assert [i for _, a, i in got if a == art] == [None]
+    assert [r for r in got if r[1] != art] == [r for r in serial if r[1] != art]
+
+
+def test_bad_worker_count(corpus):
+    with pytest.raises(ValueError):
+        list(extract_files(corpus, workers=0))
+
+
+def test_internal_error_costs_one_file(monkeypatch, corpus, gazetteer):
+    def boom(article, gazetteer):
+        raise RuntimeError("rule\nexploded")
+    monkeypatch.setattr("geo.parallel.extract", boom)
+    reason, incs = process_file(corpus[0], gazetteer)
+    assert (reason, incs) == ("internal error: RuntimeError: rule exploded", [])
+
+
+def test_dask_local_cluster_identical(corpus, serial):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            assert list(extract_files(corpus, scheduler=client, batch_size=4)) == serial
+        assert list(extract_files(corpus[:6], scheduler=cluster.scheduler_address)) == serial[:6]
+
+
+def test_closing_early_releases_the_workers(corpus, serial):
+    it = extract_files(corpus, workers=2, batch_size=1)
+    assert next(it) == serial[0]
+    it.close()
+    assert list(extract_files([], workers=2)) == []
