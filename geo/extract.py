@@ -56,6 +56,9 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
                     break
         if cls and cls not in found:
             found[cls] = n
+    for m in rx["single_casualty"].finditer(sentence):  # 'a woman was killed'
+        cls = "killed" if rx["killed"].fullmatch(m.group("cls")) else "injured"
+        found.setdefault(cls, 1)
     return found.get("killed"), found.get("injured")
 
 
@@ -316,8 +319,10 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             last_speakers = [x for x in claim + deny if x != "Media"] or last_speakers
         elif _PRONOUN_SPEAKER.search(s):
             claim, inherited = list(last_speakers), True
-        if inherited and lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I):
-            deny, claim = claim, []  # '... was a lie, it added': the speaker denies
+        if lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
+                inherited or not _trigger_spans(s, lex)):
+            # 'Baku called the report fake', '... a lie, it added': the speaker denies
+            deny, claim = _unique(deny + [c for c in claim if c != "Media"]), []
         deniers += [d for d in deny if d not in deniers]
         carried, prev_now = prev, []
         prev = []

@@ -208,3 +208,14 @@ def test_unattributed_strike_on_a_town_comes_from_the_side_that_does_not_hold_it
     i = _one(gazetteer, "Mingachevir was attacked on Monday, but its missile was shot down by Azerbaijani air "
                         "defence.")
     assert i.actor1 == "Armenia"
+
+
+def test_calling_a_report_fake_is_a_denial(gazetteer):
+    i = _one(gazetteer, "Armenia said on Tuesday that drones struck a convoy near Goris. Baku called the report "
+                        "\"fake news\".")
+    assert i.claimed_by == ["Armenia"] and i.denied_by == ["Azerbaijan"] and i.geo_precision == 2
+
+
+def test_a_single_victim_counts_one(gazetteer):
+    i = _one(gazetteer, "Baku said rockets hit Tartar on Monday and a woman was killed.")
+    assert i.fatalities == 1
