@@ -13,6 +13,8 @@ from .lexicon import Lexicon, Theatre, Trigger, load
 from .records import Article, Incident, Mention, Source
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
+_MONTH_NEXT = re.compile(r"(?:^\s*(?:of\s+)?|\b)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                         r"\b", re.I)
 MAX_GAP = 150  # characters between a trigger and a place of the same clause
 
 
@@ -39,8 +41,9 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
     found: dict[str, int] = {}
     for m in num_re.finditer(sentence):
         n = _number(m.group(0), words)
-        if n is None or re.fullmatch(r"(?:19|20)\d\d", m.group(0)):
-            continue
+        if n is None or re.fullmatch(r"(?:19|20)\d\d", m.group(0)) or _MONTH_NEXT.search(
+                sentence[max(0, m.start() - 12):m.start()]) or _MONTH_NEXT.match(sentence[m.end():m.end() + 12]):
+            continue  # 'on September 27 left three dead': a day of the month, not a toll
         before = sentence[max(0, m.start() - 40):m.start()]
         cls = ("killed" if rx["casualty_lead_killed"].search(before) else
                "injured" if rx["casualty_lead_injured"].search(before) else None)

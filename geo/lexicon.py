@@ -120,4 +120,4 @@ def load(data_dir: str | None = None) -> Lexicon:
                                 t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
                                 tuple(sorted(t.get("country_sides", {}).items()))))
     return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, ac.get("opponents", {}), ru, rx,
-                   _compile(ev["hypothetical"]), re.compile(r"\b" + ev["negations"], re.I), tuple(theatres))
+                   _compile(rf"\b{ev['hypothetical']}\b"), re.compile(r"\b" + ev["negations"], re.I), tuple(theatres))

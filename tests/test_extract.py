@@ -219,3 +219,16 @@ def test_calling_a_report_fake_is_a_denial(gazetteer):
 def test_a_single_victim_counts_one(gazetteer):
     i = _one(gazetteer, "Baku said rockets hit Tartar on Monday and a woman was killed.")
     assert i.fatalities == 1
+
+
+def test_words_are_not_hypothetical_inside_names(gazetteer):
+    i = _one(gazetteer, "The mayor said Armenian artillery shelled Tartar on Monday.")
+    assert i.location == "Tartar"
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Rocket fire on the town on September 27 left three people dead.", (3, None)),
+    ("Shells hit the town on 5 October, wounding three people.", (None, 3)),
+])
+def test_day_of_month_is_not_a_toll(sentence, expected):
+    assert casualties(sentence, LEX) == expected
