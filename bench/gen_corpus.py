@@ -11,6 +11,7 @@ the benchmark can check that accuracy holds at scale, and a miss points at a rul
 writes ``DIR/articles/*.txt``, ``DIR/gold.jsonl`` (one planted incident a line, in the gold format
 of ../shared/eval/README.md, with the planted sentence as ``note``) and ``DIR/manifest.json``.
 Article ``i`` depends only on ``(seed, i)``: a corpus of 2,000 starts with the corpus of 1,000.
+Articles are padded with context sentences (no incident) to about 380 words, as wire reports run.
 """
 from __future__ import annotations
 
@@ -139,6 +140,36 @@ NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", 
 FIRST_NAMES = ["Lena", "Tomas", "Ilse", "Marek", "Nora", "Pavel", "Greta", "Yusuf", "Irene", "Oskar", "Dana", "Felix"]
 LAST_NAMES = ["Marsh", "Veld", "Corrigan", "Halvorsen", "Duarte", "Kessler", "Obi", "Lindqvist", "Sato", "Brandt"]
 VENUES = ["Moscow", "Geneva", "Paris", "Washington", "Brussels"]
+# Context with no incident in it (no trigger word, no place), to bring articles to a wire report's
+# length: the dev set's articles run to 384 words on average, and extraction time grows with the text.
+FILLER = [
+    "Thousands of families have left their homes for safer areas, according to aid groups.",
+    "Schools in the region have closed, and classes moved online wherever connections allow.",
+    "Aid workers described long queues for bread, fuel and medicine.",
+    "Many residents now spend their nights in basements and makeshift shelters.",
+    "Phone and internet connections were cut for several hours across much of the region.",
+    "Analysts say neither side appears ready to compromise on the status of the region.",
+    "Both governments have declared martial law and called up reservists.",
+    "Humanitarian agencies appealed for safe access to civilians in need of food and care.",
+    "Prices for basic goods have risen sharply since the crisis began, traders said.",
+    "Volunteers collected warm clothes, blankets and medicine for displaced people.",
+    "Officials on both sides have restricted the movement of foreign media near the front.",
+    "Diplomats expect a new round of consultations later this month, though few predict a breakthrough.",
+    "Local hospitals said they were short of blood, surgical supplies and generators.",
+    "Traffic on the main road out of the region was heavy throughout the day.",
+    "Religious leaders from both countries called for calm and for the protection of places of worship.",
+    "The central bank said the economy would weather the crisis despite the cost of the mobilisation.",
+    "Rights groups urged both governments to allow independent observers into the area.",
+    "Long lines formed outside recruitment offices as men volunteered to serve.",
+    "Families who fled said they had left with little more than documents and a change of clothes.",
+    "Officials promised compensation for damaged homes once the situation allows.",
+    "Power cuts have become common in the evenings, residents said.",
+    "The dispute over the region has poisoned relations between the two neighbours for a generation.",
+    "International airlines rerouted flights away from the area as a precaution.",
+    "Both sides accuse each other of spreading false information on social media.",
+    "Officials said supplies of drinking water remained a concern in several districts.",
+    "Negotiators have met repeatedly over the years without settling the core questions.",
+]
 SHELLING = "Shelling/artillery/missile attack"
 AIR = "Air/drone strike"
 CLASH = "Armed clash"
@@ -371,8 +402,26 @@ class Writer:
         return Planted([f"Smoke rises over {t.name} after overnight shelling.", credit], [], [t])
 
 
-def article(seed: int, i: int, towns: list[Town]) -> tuple[str, str, list[dict]]:
-    """(file name, text, gold rows) of article i of the corpus with this seed."""
+def _filler(rng: random.Random, words: int) -> list[str]:
+    """Paragraphs of two or three FILLER sentences, about `words` long in all."""
+    paras, cur, n = [], [], 0
+    for s in rng.sample(FILLER, len(FILLER)):
+        if n >= words:
+            break
+        cur.append(s)
+        n += len(s.split())
+        if len(cur) == rng.choice((2, 3)):
+            paras.append(" ".join(cur))
+            cur = []
+    return paras + ([" ".join(cur)] if cur else [])
+
+
+def article(seed: int, i: int, towns: list[Town], words: int = 0) -> tuple[str, str, list[dict]]:
+    """(file name, text, gold rows) of article i of the corpus with this seed.
+
+    `words` pads the article with FILLER to about that length (0: none); the padding has its own
+    random stream, so the reports and the truth do not depend on it.
+    """
     rng = random.Random(seed * 1_000_003 + i)
     pub = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
     w = Writer(rng, pub, towns)
@@ -400,6 +449,13 @@ def article(seed: int, i: int, towns: list[Town]) -> tuple[str, str, list[dict]]
             body.append(" ".join(p.sentences))
     if rng.random() < 0.3:
         body.insert(min(2, len(body)), "**Related article:** [Ceasefire Talks Stall Again](#)")
+    if words:
+        frng = random.Random(f"filler:{seed}:{i}")
+        have = sum(len(b.split()) for b in body)
+        for para in _filler(frng, frng.randint(words * 3 // 4, words * 5 // 4) - have):
+            # never between a caption and its credit line: the reader drops the paragraph before a credit
+            spots = [k for k in range(1, len(body) + 1) if k == len(body) or not body[k].startswith("**")]
+            body.insert(frng.choice(spots), para)
     text = (f"\n\n# {title}\n\nBy [{author} for Testwire](#)\n\n{MONTHS[pub.month - 1]} {pub.day}, {pub.year}\n\n\n\n"
             + "\n\n".join(body) + f"\n\nOriginal url:\n\n<{url}>\n")
     gold, k = [], 0
@@ -411,19 +467,19 @@ def article(seed: int, i: int, towns: list[Town]) -> tuple[str, str, list[dict]]
     return name, text, gold
 
 
-def write_corpus(out: str | Path, n: int, seed: int = 1, towns: list[Town] | None = None) -> dict:
-    """Write n articles and their truth under out; returns the manifest."""
+def write_corpus(out: str | Path, n: int, seed: int = 1, towns: list[Town] | None = None, words: int = 380) -> dict:
+    """Write n articles (about `words` long) and their truth under out; returns the manifest."""
     out = Path(out)
     (out / "articles").mkdir(parents=True, exist_ok=True)
     towns = towns or theatre_towns()
     gold_n = 0
     with open(out / "gold.jsonl", "w", encoding="utf-8") as g:
         for i in range(n):
-            name, text, gold = article(seed, i, towns)
+            name, text, gold = article(seed, i, towns, words)
             (out / "articles" / name).write_text(text, encoding="utf-8")
             g.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in gold)
             gold_n += len(gold)
-    manifest = {"n_articles": n, "seed": seed, "n_incidents": gold_n, "n_towns": len(towns),
+    manifest = {"n_articles": n, "seed": seed, "words": words, "n_incidents": gold_n, "n_towns": len(towns),
                 "articles": "articles", "gold": "gold.jsonl"}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
@@ -434,8 +490,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=1000, help="number of articles")
     ap.add_argument("--out", required=True, help="output folder (articles/, gold.jsonl, manifest.json)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--words", type=int, default=380,
+                    help="pad articles with context to about this length, as real reports run (0: no padding)")
     args = ap.parse_args(argv)
-    print(json.dumps(write_corpus(args.out, args.n, args.seed)))
+    print(json.dumps(write_corpus(args.out, args.n, args.seed, words=args.words)))
     return 0
 
 

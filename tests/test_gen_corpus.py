@@ -77,3 +77,10 @@ def test_towns_are_in_the_theatre(towns):
     assert len(towns) > 100
     assert all(t.country in ("AZ", "AM") and 38.3 <= t.lat <= 41.95 and 43.4 <= t.lon <= 50.9 for t in towns)
     assert {"Stepanakert", "Shusha", "Tartar", "Goris"} <= {t.name for t in towns}
+
+
+def test_padding_changes_length_not_truth(gc, towns):
+    short = [gc.article(4, i, towns, words=0) for i in range(8)]
+    padded = [gc.article(4, i, towns, words=380) for i in range(8)]
+    assert [g for _, _, g in short] == [g for _, _, g in padded]
+    assert sum(len(t.split()) for _, t, _ in padded) > 3 * sum(len(t.split()) for _, t, _ in short)
