@@ -148,7 +148,8 @@ def _trigger_spans(sentence: str, lex: Lexicon) -> list[tuple[Trigger, re.Match]
     for t in lex.triggers:
         for m in t.pattern.finditer(sentence):
             pre = sentence[max(0, m.start() - 45):m.start()]
-            if lex.hypothetical.search(pre) and not re.search(r"[.;]", pre[-20:]):
+            if lex.hypothetical.search(sentence, max(0, m.start() - 45), m.start()) \
+                    and not re.search(r"[.;]", pre[-20:]):  # searched in place: a slice would cut words
                 continue
             if re.search(r"\b(?:no|not|without|nor|never|any)\s+(?:\w+\s+)?$", pre, re.I):
                 continue

@@ -232,3 +232,9 @@ def test_words_are_not_hypothetical_inside_names(gazetteer):
 ])
 def test_day_of_month_is_not_a_toll(sentence, expected):
     assert casualties(sentence, LEX) == expected
+
+
+def test_a_name_cut_by_the_look_back_window_is_not_a_hypothetical(gazetteer):
+    i = _one(gazetteer, "Defence ministry spokesman Vagif Dargahli said ethnic Armenian separatists shelled Barda "
+                        "early on Sunday.")
+    assert i.location == "Barda"
