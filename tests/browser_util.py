@@ -118,13 +118,18 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def streamlit_app(script: str, log_name: str, env: dict[str, str] | None = None):
-    """Run ``streamlit run script`` from the repo root on a free port; yields its base URL."""
+def streamlit_app(script: str, log_name: str, env: dict[str, str] | None = None, stats_flag: bool = True):
+    """Run ``streamlit run script`` from the repo root on a free port; yields its base URL.
+
+    ``stats_flag=False`` leaves usage statistics to .streamlit/config.toml, to prove it is read.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
     log = ARTIFACTS / log_name
     cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-           "--server.address", "localhost", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+           "--server.address", "localhost", "--server.port", str(port)]
+    if stats_flag:
+        cmd += ["--browser.gatherUsageStats", "false"]
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                                 env={**os.environ, **(env or {})})

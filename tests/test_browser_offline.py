@@ -8,36 +8,15 @@ Skips without /usr/bin/chromium or Playwright, unless REQUIRE_BROWSER=1.
 """
 from __future__ import annotations
 
-import importlib
-import os
-import re
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
+from browser_util import ARTIFACTS, ROOT, TIMEOUT_MS, Recorder, launch, require_playwright, streamlit_app
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
 APP = "tests/apps/offline_map_app.py"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 60_000
-TILE_RE = re.compile(r"/\d+/\d+/\d+\.(png|jpg|jpeg|webp)(\?|$)")
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -46,83 +25,7 @@ from geo.offline import ATTRIBUTION, add_attribution, inline_html  # noqa: E402
 
 @pytest.fixture(scope="module")
 def sync_api():
-    """playwright.sync_api; skips without Chromium or Playwright, fails instead if REQUIRE_BROWSER=1."""
-    missing = [] if Path(CHROMIUM).exists() else [CHROMIUM]
-    for module in ("playwright.sync_api", "streamlit_folium"):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            missing.append(module)
-    if missing:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but missing: {missing}")
-        pytest.skip(f"missing: {missing}")
-    return importlib.import_module("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return s.getsockname()[1]
-
-
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about"):
-        return True
-    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname in ("localhost", "127.0.0.1")
-
-
-class Recorder:
-    """Aborts every non-local request and remembers what it blocked and what failed locally."""
-
-    def __init__(self) -> None:
-        self.tiles: list[str] = []
-        self.blocked: list[tuple[str, str]] = []
-        self.local_errors: list[tuple[int, str]] = []
-
-    def route(self, route) -> None:
-        request = route.request
-        if _is_local(request.url):
-            route.continue_()
-            return
-        if request.resource_type == "image" and TILE_RE.search(urlsplit(request.url).path):
-            self.tiles.append(request.url)
-        else:
-            self.blocked.append((request.resource_type, request.url))
-        route.abort()
-
-    def response(self, response) -> None:
-        if response.status >= 400 and _is_local(response.url):
-            self.local_errors.append((response.status, response.url))
-
-
-def _launch(p):
-    return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-
-def _wait_for_server(proc: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.25)
-    pytest.fail(f"streamlit did not answer on port {port} within 60 s:\n{log.read_text()}")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+    return require_playwright()
 
 
 def _check_map(frame, recorder: Recorder) -> None:
@@ -173,39 +76,24 @@ def _check_map(frame, recorder: Recorder) -> None:
 
 
 def test_streamlit_map_loads_everything_locally(sync_api):
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    log = ARTIFACTS / "streamlit_offline_map.log"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", APP,
-        "--server.headless", "true",
-        "--server.address", "localhost",
-        "--server.port", str(port),
-    ]
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     recorder = Recorder()
-    try:
-        _wait_for_server(proc, port, log)
-        with sync_api.sync_playwright() as p:
-            browser = _launch(p)
+    with streamlit_app(APP, "streamlit_offline_map.log", stats_flag=False) as url, sync_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            context = browser.new_context(viewport={"width": 1100, "height": 800})
+            context.route("**/*", recorder.route)
+            page = context.new_page()
+            page.on("response", recorder.response)
+            page.goto(url, timeout=TIMEOUT_MS)
+            page.wait_for_selector("h1", timeout=TIMEOUT_MS)
+            iframe = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=TIMEOUT_MS)
+            frame = iframe.content_frame()
             try:
-                context = browser.new_context(viewport={"width": 1100, "height": 800})
-                context.route("**/*", recorder.route)
-                page = context.new_page()
-                page.on("response", recorder.response)
-                page.goto(f"http://localhost:{port}/", timeout=TIMEOUT_MS)
-                page.wait_for_selector("h1", timeout=TIMEOUT_MS)
-                iframe = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=TIMEOUT_MS)
-                frame = iframe.content_frame()
-                try:
-                    _check_map(frame, recorder)
-                finally:
-                    page.screenshot(path=str(ARTIFACTS / "offline_map.png"))
+                _check_map(frame, recorder)
             finally:
-                browser.close()
-    finally:
-        _stop(proc)
+                page.screenshot(path=str(ARTIFACTS / "offline_map.png"))
+        finally:
+            browser.close()
     print(f"blocked {len(recorder.tiles)} tile requests (expected offline), e.g. {recorder.tiles[:2]}")
 
 
@@ -238,7 +126,7 @@ def test_inline_html_renders_without_network(sync_api):
     path.write_text(html, encoding="utf-8")
     recorder = Recorder()
     with sync_api.sync_playwright() as p:
-        browser = _launch(p)
+        browser = launch(p)
         try:
             context = browser.new_context(viewport={"width": 1000, "height": 700})
             context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
