@@ -97,25 +97,35 @@ def _rss_mb() -> float:
 
 
 def job_stages(db: str, out: str) -> None:
-    """The export command's stages, timed one by one; prints a JSON line after each, the merge last, so
-    that a merge which does not scale still leaves the other figures. Features and write run on the
-    unmerged incidents (the merge removes a few percent of them)."""
+    """The export command's stages, timed one by one: the merged events streamed from the store and
+    counted (read), then streamed into the GeoJSON file (read + write). Prints a JSON line after each,
+    with a digest of the feature ids in order, which `job_in_memory` must reproduce."""
+    from geo import store
+    from geo.export import write_geojson_stream
+    t = time.perf_counter()
+    digest, n = hashlib.sha1(), 0
+    for text in store.event_features(db):
+        digest.update(text[text.index('"id":"') + 6:text.index('"', text.index('"id":"') + 6)].encode())
+        n += 1
+    print(json.dumps({"stage": "read", "s": round(time.perf_counter() - t, 3), "n": n,
+                      "ids_sha1": digest.hexdigest()}), flush=True)
+    t = time.perf_counter()
+    write_geojson_stream(store.event_features(db), out, {"database": db})
+    print(json.dumps({"stage": "write", "s": round(time.perf_counter() - t, 3), "rss_mb": _rss_mb()}), flush=True)
+
+
+def job_in_memory(db: str, out: str) -> None:
+    """The export as it was before the events table (second baseline): every incident loaded, merged,
+    made a feature and written in one piece. Prints the same digest as `job_stages`."""
     from geo import store
     from geo.export import feature_collection, write_geojson
     from geo.merge import merge
     t = time.perf_counter()
-    incs = store.load_incidents(db)
-    print(json.dumps({"stage": "load", "s": round(time.perf_counter() - t, 3), "n": len(incs)}), flush=True)
-    t = time.perf_counter()
-    fc = feature_collection(incs, {"database": db})
-    print(json.dumps({"stage": "features", "s": round(time.perf_counter() - t, 3)}), flush=True)
-    t = time.perf_counter()
-    write_geojson(fc, out)
-    print(json.dumps({"stage": "write", "s": round(time.perf_counter() - t, 3), "rss_mb": _rss_mb()}), flush=True)
-    del fc
-    t = time.perf_counter()
-    merged = sorted(merge(incs), key=lambda i: (i.geo_precision, i.event_date, i.id))
-    print(json.dumps({"stage": "merge", "s": round(time.perf_counter() - t, 3), "n": len(merged)}), flush=True)
+    incs = sorted(merge(store.load_incidents(db)), key=lambda i: (i.geo_precision, i.event_date, i.id))
+    write_geojson(feature_collection(incs, {"database": db}), out)
+    digest = hashlib.sha1("".join(i.id for i in incs).encode()).hexdigest()
+    print(json.dumps({"s": round(time.perf_counter() - t, 3), "n": len(incs), "ids_sha1": digest,
+                      "rss_mb": _rss_mb()}))
 
 
 def job_baseline(db: str, out: str) -> None:
@@ -222,12 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--timeout", type=float, default=600, help="seconds allowed to each job")
+    ap.add_argument("--in-memory-max", type=int, default=100_000,
+                    help="run the in-memory export (second baseline) up to this size")
     ap.add_argument("--dir", help="work folder (default: a temporary one, removed at the end)")
     ap.add_argument("--_job", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args._job:
         name, *rest = args._job
-        {"stages": job_stages, "baseline": job_baseline, "filter": job_filter, "connect": job_connect}[name](*rest)
+        {"stages": job_stages, "baseline": job_baseline, "in_memory": job_in_memory, "filter": job_filter,
+         "connect": job_connect}[name](*rest)
         return 0
 
     work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="bench_store_"))
@@ -252,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
             stages, _, ok = _job(["stages", str(db), str(work / "stages.geojson")], args.timeout)
             r["stages"] = {s["stage"]: s["s"] for s in stages}
             r["stages_peak_mb"] = next((s["rss_mb"] for s in stages if "rss_mb" in s), None)
-            r["merged_incidents"] = next((s["n"] for s in stages if s["stage"] == "merge"), None)
+            r["merged_incidents"] = next((s["n"] for s in stages if s["stage"] == "read"), None)
+            ids = next((s["ids_sha1"] for s in stages if s["stage"] == "read"), None)
             if not ok:
                 r["stages"]["unfinished_after_s"] = args.timeout
             base, _, ok = _job(["baseline", str(db), str(work / "baseline.geojson")], args.timeout)
@@ -260,6 +274,13 @@ def main(argv: list[str] | None = None) -> int:
             r["baseline_peak_mb"] = base[0]["rss_mb"] if ok and base else None
             r["export_vs_baseline"] = (round(r["export_s"] / r["baseline_s"], 2)
                                        if r["export_s"] and r["baseline_s"] else None)
+            if n <= args.in_memory_max:
+                mem, _, ok = _job(["in_memory", str(db), str(work / "in_memory.geojson")], args.timeout)
+                r["in_memory_s"] = mem[0]["s"] if ok and mem else None
+                r["in_memory_peak_mb"] = mem[0]["rss_mb"] if ok and mem else None
+                r["same_as_in_memory"] = bool(ok and mem and mem[0]["ids_sha1"] == ids and mem[0]["n"] == r["merged_incidents"])
+                print(f"in-memory export (before the events table): {r['in_memory_s']} s, peak {r['in_memory_peak_mb']} MB; "
+                      f"same incidents in the same order as the streamed export: {r['same_as_in_memory']}")
             con, _, ok = _job(["connect", str(db), towns_json], args.timeout)
             r.update(con[0] if ok and con else {})
             print(f"export (python -m geo export): {r['export_s'] if r['export_s'] is not None else 'timeout'} s, "

@@ -4,10 +4,12 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .records import Incident
+from .validate import validate_feature_collection
 
 ATTRIBUTION = "Contains data from GeoNames (geonames.org), CC BY 4.0. Made with Natural Earth."
 
@@ -29,6 +31,26 @@ def feature(inc: Incident) -> dict:
             "properties": props}
 
 
+def feature_parts(inc: Incident) -> tuple[str, str]:
+    """The incident's feature as JSON text in two parts, everything but the evidence and the evidence.
+
+    The store keeps these texts, validated when saved, so that an export streams them as they are
+    (`feature_text`) and one without the article sentences needs no parsing either.
+    """
+    f = feature(inc)
+    evidence = f["properties"].pop("evidence")
+    problems = validate_feature_collection({"type": "FeatureCollection", "features": [f]})
+    if problems:
+        raise ValueError(f"incident {inc.id}: not valid GeoJSON: {'; '.join(problems[:3])}")
+    text = json.dumps(f, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text[:-2], json.dumps(evidence, ensure_ascii=False, separators=(",", ":"))
+
+
+def feature_text(head: str, evidence: str | None) -> str:
+    """Join the parts of `feature_parts` again; ``evidence=None`` leaves the sentences out."""
+    return f'{head},"evidence":{evidence or "[]"}}}}}'
+
+
 def feature_collection(incidents: list[Incident], metadata: dict | None = None,
                        extra_features: list[dict] | None = None) -> dict:
     feats = [feature(i) for i in incidents] + list(extra_features or [])
@@ -41,19 +63,60 @@ def feature_collection(incidents: list[Incident], metadata: dict | None = None,
 def write_geojson(fc: dict, out: str | Path) -> None:
     """Write atomically, and only valid RFC 7946: a reader never sees half a file, and a failure (an
     invalid collection, a full disk) leaves the previous file as it was. Raises ValueError if invalid."""
-    from .validate import validate_feature_collection
-
     problems = validate_feature_collection(fc)
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise ValueError(f"refusing to write invalid GeoJSON to {out}: {'; '.join(problems[:5])}{more}")
     data = json.dumps(fc, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    _write_atomically(out, lambda fh: fh.write(data))
+
+
+def write_geojson_stream(features: Iterable[str], out: str | Path, metadata: dict | None = None,
+                         extra_features: list[dict] | None = None) -> int:
+    """Write a FeatureCollection from feature texts as they come (a million need no list in memory).
+
+    The texts are trusted as valid, as the store checked each one when it saved it; the metadata and
+    the extra features (the front line) are checked here. Atomic as `write_geojson`; returns the count.
+    """
+    extra = list(extra_features or [])
+    problems = validate_feature_collection({"type": "FeatureCollection", "features": extra,
+                                            "metadata": metadata or {}})
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise ValueError(f"refusing to write invalid GeoJSON to {out}: {'; '.join(problems[:5])}{more}")
+    count = 0
+
+    def write(fh) -> None:
+        nonlocal count
+        fh.write(b'{"type":"FeatureCollection","features":[')
+        sep = ""
+        batch: list[str] = []
+        for text in features:
+            batch.append(text)
+            if len(batch) == 10_000:
+                fh.write((sep + ",".join(batch)).encode("utf-8"))
+                count, sep, batch = count + len(batch), ",", []
+        if batch:
+            fh.write((sep + ",".join(batch)).encode("utf-8"))
+            count, sep = count + len(batch), ","
+        for f in extra:
+            fh.write((sep + json.dumps(f, ensure_ascii=False, allow_nan=False, separators=(",", ":"))).encode("utf-8"))
+            sep = ","
+        meta = {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "attribution": ATTRIBUTION,
+                "count": count, **(metadata or {})}
+        fh.write(f'],"metadata":{json.dumps(meta, ensure_ascii=False, allow_nan=False)}}}'.encode("utf-8"))
+
+    _write_atomically(out, write)
+    return count
+
+
+def _write_atomically(out: str | Path, write) -> None:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
-            fh.write(data)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         tmp.replace(out)

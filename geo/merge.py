@@ -6,6 +6,16 @@ from .lexicon import Lexicon, load
 from .records import Incident
 
 
+def merge_key(inc: Incident) -> str:
+    """The place, day and class an incident merges on, as a string the store indexes.
+
+    Merging is independent per key, so the store keeps each key's merged incident up to date when an
+    article is saved and an export of a million incidents only streams them.
+    """
+    place = inc.geonameid if inc.geonameid is not None else f"{round(inc.lat, 2)},{round(inc.lon, 2)}"
+    return f"{place}|{inc.event_date}|{merge_class(inc.event_type, inc.sub_event_type)}"
+
+
 def merge(incidents: list[Incident], lex: Lexicon | None = None) -> list[Incident]:
     """One incident per place, day and class (fighting, change of hands, other) across articles.
 
@@ -15,10 +25,9 @@ def merge(incidents: list[Incident], lex: Lexicon | None = None) -> list[Inciden
     """
     lex = lex or load()
     out: list[Incident] = []
-    seen: dict[tuple, Incident] = {}
+    seen: dict[str, Incident] = {}
     for inc in sorted(incidents, key=lambda i: (i.event_date, i.id)):
-        place = inc.geonameid if inc.geonameid is not None else (round(inc.lat, 2), round(inc.lon, 2))
-        key = (place, inc.event_date, merge_class(inc.event_type, inc.sub_event_type))
+        key = merge_key(inc)
         target = seen.get(key)
         if target is None or target.source_files() & inc.source_files():
             seen[key] = inc

@@ -5,6 +5,11 @@ its R-tree; rows are then written through sqlite3 so that each article's inciden
 in one transaction (re-ingest never duplicates, a killed process never half-writes an article).
 GDAL's R-tree triggers call ST_* SQL functions, which are registered here for sqlite3.
 
+Beside the rows of each article, the store keeps the `events` table: the incidents merged across
+articles (`geo.merge`), one per place, day and class, as export-ready feature texts. Saving an article
+refreshes only the merge keys it touches, so an export streams events without loading or merging
+anything, whatever the size of the store.
+
 The database is in WAL mode, so the app reads while an ingest writes, and a process killed in the
 middle of an ingest leaves every committed article intact. An existing file that is not an incident
 GeoPackage, or is corrupt, is refused with a `StoreError` and never written to.
@@ -19,6 +24,7 @@ import json
 import os
 import sqlite3
 import struct
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +40,9 @@ COLUMNS = [
     ("sources", "TEXT"), ("evidence", "TEXT"), ("geonameid", "INTEGER"), ("notes", "TEXT"),
 ]
 JSON_COLUMNS = ("claimed_by", "denied_by", "sources", "evidence")
+EVENT_COLUMNS = ["event_key", "event_id", "event_date", "event_type", "actor1", "actor2", "geo_precision",
+                 "feature", "evidence"]
+EVENTS_VERSION = "1"  # of the merge rules and the feature layout: a store built by another is rebuilt
 ARTICLE_COLUMNS = ["article_id", "file", "url", "title", "published", "sha1", "ingested_at", "n_incidents", "pipeline"]
 GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
 BUSY_TIMEOUT_S = 30
@@ -98,6 +107,7 @@ def _create(path: Path) -> None:
                     sha1 TEXT, ingested_at TEXT, n_incidents INTEGER, pipeline TEXT)""")
                 for col in ("event_date", "actor1", "actor2", "event_type", "article_id", "incident_id"):
                     conn.execute(f'CREATE INDEX IF NOT EXISTS idx_{LAYER}_{col} ON "{LAYER}"({col})')
+                _ensure_events(conn)
             conn.execute("PRAGMA journal_mode=WAL")
         finally:
             conn.close()
@@ -137,6 +147,9 @@ def _check(conn: sqlite3.Connection, p: Path, write: bool) -> None:
                     conn.execute("ALTER TABLE articles ADD COLUMN pipeline TEXT")
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
+            if not events_ready(conn):
+                with conn:
+                    _ensure_events(conn)
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{p}: corrupt or unreadable database ({e})") from None
 
@@ -183,11 +196,68 @@ def connect(path: str | Path, create: bool = True):
         conn.close()
 
 
+def events_ready(conn: sqlite3.Connection) -> bool:
+    """Whether the `events` table is there and was built by this version of the merge."""
+    try:
+        r = conn.execute("SELECT value FROM store_meta WHERE key = 'events_version'").fetchone()
+    except sqlite3.OperationalError:  # a store from before the events table
+        return False
+    return bool(r) and r[0] == EVENTS_VERSION
+
+
+def _ensure_events(conn: sqlite3.Connection) -> None:
+    """Create (or, after an upgrade of the merge, rebuild) the merged events; inside a transaction."""
+    cols = {r[1] for r in conn.execute(f'PRAGMA table_info("{LAYER}")')}
+    if "merge_key" not in cols:
+        conn.execute(f'ALTER TABLE "{LAYER}" ADD COLUMN merge_key TEXT')
+    conn.execute(f'CREATE INDEX IF NOT EXISTS idx_{LAYER}_merge_key ON "{LAYER}"(merge_key)')
+    conn.execute("CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute("DROP TABLE IF EXISTS events")
+    conn.execute("""CREATE TABLE events (
+        event_key TEXT, event_id TEXT, event_date TEXT, event_type TEXT, actor1 TEXT, actor2 TEXT,
+        geo_precision INTEGER, feature TEXT, evidence TEXT)""")
+    for name, cols in (("key", "event_key"), ("order", "geo_precision, event_date, event_id"),
+                       ("date", "event_date"), ("actor1", "actor1"), ("actor2", "actor2"), ("type", "event_type")):
+        conn.execute(f"CREATE INDEX idx_events_{name} ON events({cols})")
+    from .merge import merge_key
+    sql = f'SELECT fid, geom, {", ".join(c for c, _ in COLUMNS)} FROM "{LAYER}" WHERE fid > ? ORDER BY fid LIMIT 10000'
+    last = 0
+    while rows := conn.execute(sql, (last,)).fetchall():
+        conn.executemany(f'UPDATE "{LAYER}" SET merge_key = ? WHERE fid = ?',
+                         [(merge_key(_incident(r[1:])), r[0]) for r in rows])
+        last = rows[-1][0]
+    keys = [r[0] for r in conn.execute(f'SELECT DISTINCT merge_key FROM "{LAYER}"')]
+    _refresh_events(conn, keys)
+    conn.execute("INSERT OR REPLACE INTO store_meta VALUES ('events_version', ?)", (EVENTS_VERSION,))
+
+
+def _refresh_events(conn: sqlite3.Connection, keys) -> None:
+    """Merge again the stored incidents of these keys and replace their events (inside a transaction)."""
+    from .export import feature_parts
+    from .merge import merge, merge_key
+
+    keys = sorted(set(keys))
+    cols = ", ".join(c for c, _ in COLUMNS)
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM events WHERE event_key IN ({marks})", chunk)
+        rows = conn.execute(f'SELECT geom, {cols} FROM "{LAYER}" WHERE merge_key IN ({marks})', chunk).fetchall()
+        events = []
+        for inc in merge([_incident(r) for r in rows]):
+            head, evidence = feature_parts(inc)
+            events.append((merge_key(inc), inc.id, inc.event_date, inc.event_type, inc.actor1, inc.actor2,
+                           inc.geo_precision, head, evidence))
+        conn.executemany(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+                         f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", events)
+
+
 def article_id(article: Article) -> str:
     return article.url or article.file
 
 
 def _row(inc: Incident, aid: str) -> tuple:
+    from .merge import merge_key
     vals = []
     for c, _ in COLUMNS:
         if c == "incident_id":
@@ -201,7 +271,7 @@ def _row(inc: Incident, aid: str) -> tuple:
         else:
             v = getattr(inc, c)
         vals.append(v)
-    return (_gpkg_point(inc.lon, inc.lat), *vals)
+    return (_gpkg_point(inc.lon, inc.lat), *vals, merge_key(inc))
 
 
 def save_article(conn: sqlite3.Connection, article: Article, incidents: list[Incident], pipeline: str = "") -> None:
@@ -211,12 +281,14 @@ def save_article(conn: sqlite3.Connection, article: Article, incidents: list[Inc
     re-ingest of the same text by the same pipeline (nothing to do) from one after an upgrade.
     """
     aid = article_id(article)
-    cols = ", ".join(["geom"] + [c for c, _ in COLUMNS])
-    marks = ", ".join("?" * (len(COLUMNS) + 1))
+    cols = ", ".join(["geom"] + [c for c, _ in COLUMNS] + ["merge_key"])
+    marks = ", ".join("?" * (len(COLUMNS) + 2))
     rows = [_row(i, aid) for i in incidents]  # built first: a bad value fails before the transaction
     with conn:
+        keys = {r[0] for r in conn.execute(f'SELECT merge_key FROM "{LAYER}" WHERE article_id = ?', (aid,))}
         conn.execute(f'DELETE FROM "{LAYER}" WHERE article_id = ?', (aid,))
         conn.executemany(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', rows)
+        _refresh_events(conn, keys | {r[-1] for r in rows})
         conn.execute(f"INSERT OR REPLACE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
                      f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})", (
                          aid, article.file, article.url, article.title,
@@ -243,9 +315,8 @@ def stored_texts(conn: sqlite3.Connection, pipeline: str) -> frozenset[tuple[str
     return frozenset(conn.execute("SELECT article_id, sha1 FROM articles WHERE pipeline = ?", (pipeline,)))
 
 
-def load_incidents(path: str | Path, start: str | None = None, end: str | None = None,
-                   actors: list[str] | None = None, event_types: list[str] | None = None) -> list[Incident]:
-    """Incidents passing the filters, read with indexed SQL (dates are ISO strings, so they sort)."""
+def _where(start: str | None, end: str | None, actors: list[str] | None,
+           event_types: list[str] | None) -> tuple[str, list]:
     where, args = [], []
     if start:
         where.append("event_date >= ?")
@@ -260,13 +331,46 @@ def load_incidents(path: str | Path, start: str | None = None, end: str | None =
     if event_types:
         where.append(f"event_type IN ({','.join('?' * len(event_types))})")
         args += list(event_types)
-    sql = f'SELECT geom, {", ".join(c for c, _ in COLUMNS)} FROM "{LAYER}"'
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY event_date, incident_id"
+    return (" WHERE " + " AND ".join(where) if where else ""), args
+
+
+def load_incidents(path: str | Path, start: str | None = None, end: str | None = None,
+                   actors: list[str] | None = None, event_types: list[str] | None = None) -> list[Incident]:
+    """Incidents passing the filters, read with indexed SQL (dates are ISO strings, so they sort)."""
+    where, args = _where(start, end, actors, event_types)
+    sql = f'SELECT geom, {", ".join(c for c, _ in COLUMNS)} FROM "{LAYER}"{where} ORDER BY event_date, incident_id'
     with connect(path, create=False) as conn:
         rows = _read(conn, path, sql, args)
     return [_incident(r) for r in rows]
+
+
+def event_features(path: str | Path, start: str | None = None, end: str | None = None,
+                   actors: list[str] | None = None, event_types: list[str] | None = None,
+                   evidence: bool = True) -> Iterator[str] | None:
+    """The merged incidents passing the filters as feature texts, in export order (most precise place
+    first, then date), streamed from the `events` table; None when the store has no up-to-date events
+    (made by an older version and not yet opened for writing), so the caller merges in memory.
+
+    Filters apply to the merged incident: one told by two articles matches an actor either names.
+    """
+    from .export import feature_text
+
+    with connect(path, create=False) as conn:
+        if not events_ready(conn):
+            return None
+    where, args = _where(start, end, actors, event_types)
+    sql = (f"SELECT feature, {'evidence' if evidence else 'NULL'} FROM events{where} "
+           "ORDER BY geo_precision, event_date, event_id")
+
+    def stream() -> Iterator[str]:
+        with connect(path, create=False) as conn:
+            try:
+                cur = conn.execute(sql, args)
+                while rows := cur.fetchmany(10_000):
+                    yield from (feature_text(h, e) for h, e in rows)
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{path}: corrupt or unreadable database ({e})") from None
+    return stream()
 
 
 def _read(conn: sqlite3.Connection, path, sql: str, args=()) -> list[tuple]:

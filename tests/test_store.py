@@ -241,3 +241,85 @@ def test_geopackage_opens_with_gdal_tools(tmp_path, articles_dir):
     _check_consistent(db)
     if not shutil.which("ogrinfo"):
         pytest.skip("ogrinfo is not installed (pyogrio read it above)")
+
+
+# ---- merged events: kept up to date at save time, streamed by export ----------------------------
+
+def _event(id_, day, town, lat, src, sub="Shelling/artillery/missile attack", et="Explosions/Remote violence",
+           actor1="Armenia", fatalities=None, precision=1):
+    from geo.records import Incident, Source
+    return Incident(id=id_, event_date=day, time_precision=precision, event_type=et, sub_event_type=sub,
+                    actor1=actor1, actor2=None, location=town, country="Azerbaijan", admin1=None, lat=lat,
+                    lon=46.9, geo_precision=1, fatalities=fatalities, claimed_by=["Azerbaijan"],
+                    sources=[Source(src, None, f"Report {src}", "2020-10-14")], evidence=[f"{town} ({src})."],
+                    geonameid=int(lat * 1000))
+
+
+def _article(name):
+    from geo.records import Article
+    return Article(file=name, title=name, published=date(2020, 10, 14), paragraphs=[], sentences=[], sha1=name)
+
+
+def _streamed(db, **filters) -> list[dict]:
+    import json
+    return [json.loads(t) for t in store.event_features(db, **filters)]
+
+
+def _merged_in_memory(db, **filters) -> list[dict]:
+    from geo.export import feature
+    from geo.merge import merge
+    incs = sorted(merge(store.load_incidents(db, **filters)), key=lambda i: (i.geo_precision, i.event_date, i.id))
+    return [feature(i) for i in incs]
+
+
+def test_the_events_table_is_the_merge_of_the_stored_incidents(tmp_path):
+    db = tmp_path / "e.gpkg"
+    with store.connect(db) as conn:
+        store.save_article(conn, _article("a.txt"), [
+            _event("a1", "2020-10-12", "Terter", 40.34, "a.txt", fatalities=3),
+            _event("a2", "2020-10-12", "Barda", 40.37, "a.txt")])
+        store.save_article(conn, _article("b.txt"), [
+            _event("b1", "2020-10-12", "Terter", 40.34, "b.txt", actor1=None, fatalities=2),
+            _event("b2", "2020-10-12", "Terter", 40.34, "b.txt", sub="Government regains territory",
+                   et="Strategic developments", actor1="Azerbaijan"),
+            _event("b3", "2020-10-13", "Terter", 40.34, "b.txt")])
+    events = _streamed(db)
+    assert events == _merged_in_memory(db)
+    terter = [e["properties"] for e in events if e["properties"]["location"] == "Terter"]
+    assert len(events) == 4 and len(terter) == 3  # the capture and the next day stay apart
+    shelled = next(p for p in terter if p["event_date"] == "2020-10-12" and p["event_type"].startswith("Expl"))
+    assert [s["file"] for s in shelled["sources"]] == ["a.txt", "b.txt"] and shelled["fatalities"] == 2
+    assert shelled["actor1"] == "Armenia" and shelled["evidence"] == ["Terter (a.txt).", "Terter (b.txt)."]
+    assert all(e["properties"]["evidence"] == [] for e in _streamed(db, evidence=False))
+    assert _streamed(db, start="2020-10-13") == _merged_in_memory(db, start="2020-10-13")
+
+    with store.connect(db) as conn:  # b.txt read again with nothing in it: its share of the merge goes
+        store.save_article(conn, _article("b.txt"), [])
+    events = _streamed(db)
+    assert events == _merged_in_memory(db) and len(events) == 2
+    assert all([s["file"] for s in e["properties"]["sources"]] == ["a.txt"] for e in events)
+    assert next(e for e in events if e["properties"]["location"] == "Terter")["properties"]["fatalities"] == 3
+
+
+def test_a_store_without_events_exports_in_memory_until_written_then_streams(tmp_path, articles_dir):
+    import json
+    db = tmp_path / "old.gpkg"
+    ingest([str(articles_dir)], str(db), out=io.StringIO(), progress=False)
+    expected = _streamed(db)
+    assert expected
+    with closing(sqlite3.connect(db)) as c:  # the layout of a store made before the events table
+        c.execute("DROP TABLE events")
+        c.execute("DROP TABLE store_meta")
+        c.execute("DROP INDEX idx_incidents_merge_key")
+        c.execute("ALTER TABLE incidents DROP COLUMN merge_key")
+    assert store.event_features(db) is None
+    out = tmp_path / "old.geojson"
+    r = subprocess.run([sys.executable, "-m", "geo", "export", "--db", str(db), "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "merging in memory" in r.stderr
+    assert json.loads(out.read_text())["features"] == expected
+    with store.connect(db):  # opening for writing rebuilds the events
+        pass
+    assert _streamed(db) == expected
+    with closing(sqlite3.connect(db)) as c:
+        assert c.execute("SELECT count(*) FROM incidents WHERE merge_key IS NULL").fetchone() == (0,)

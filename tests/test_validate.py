@@ -142,6 +142,28 @@ def test_write_geojson_refuses_invalid_output_and_keeps_the_old_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["o.geojson"]  # no temporary file left behind
 
 
+def test_the_streamed_export_is_valid_and_refuses_an_invalid_front_line(tmp_path):
+    from geo.export import feature_parts, feature_text, write_geojson_stream
+    out = tmp_path / "s.geojson"
+    incs = [_incident(), _incident(id="x2", lat=40.1, evidence=['A "quoted" </script> line.'])]
+    texts = [feature_text(*feature_parts(i)) for i in incs]
+    assert write_geojson_stream(iter(texts), out, {"database": "d"}) == 2
+    fc = json.loads(out.read_text())
+    assert validate_file(out) == [] and fc["metadata"]["count"] == 2
+    assert fc["features"] == [feature_collection(incs)["features"][k] for k in (0, 1)]
+    before = out.read_bytes()
+    bad_front = [{"type": "Feature", "properties": {},
+                  "geometry": {"type": "Polygon", "coordinates": [list(reversed(CCW))]}}]
+    with pytest.raises(ValueError, match="exterior ring is clockwise"):
+        write_geojson_stream(iter(texts), out, extra_features=bad_front)
+    with pytest.raises(ValueError, match="non-finite"):
+        feature_parts(_incident(lon=math.inf))
+    with pytest.raises(ValueError, match="longitude 200"):
+        feature_parts(_incident(lon=200.0))
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["s.geojson"]
+
+
 def test_cli_exports_validate(tmp_path, articles_dir):
     db = tmp_path / "t.gpkg"
     main(["ingest", str(articles_dir), "--db", str(db)])
