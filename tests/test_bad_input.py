@@ -265,15 +265,19 @@ def test_a_foreign_sqlite_database_is_refused(tmp_path, capsys):
     assert db.read_bytes() == before
 
 
-def test_a_corrupt_incident_store_is_refused(tmp_path, articles_dir, capsys):
+@pytest.mark.parametrize("table, large", [("incidents", False), ("incidents", True), ("articles", True)])
+def test_a_corrupt_incident_store_is_refused(tmp_path, articles_dir, capsys, monkeypatch, table, large):
+    """`large`: a store past the size up to which every page is checked before writing."""
     db = tmp_path / "t.gpkg"
     ingest([str(articles_dir)], str(db), out=io.StringIO(), progress=False)
+    if large:
+        monkeypatch.setattr(store, "FULL_CHECK_MAX_BYTES", 0)
     with closing(sqlite3.connect(db)) as c:
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         page = c.execute("PRAGMA page_size").fetchone()[0]
-        root = c.execute("SELECT rootpage FROM sqlite_master WHERE name = 'incidents'").fetchone()[0]
+        root = c.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
     data = bytearray(db.read_bytes())
-    data[(root - 1) * page:(root - 1) * page + 100] = b"\xee" * 100  # scribble over the layer's first page
+    data[(root - 1) * page:(root - 1) * page + 100] = b"\xee" * 100  # scribble over the table's first page
     db.write_bytes(bytes(data))
     reports = ingest([str(articles_dir / "a02_plain.txt")], str(db), out=io.StringIO(), progress=False)
     assert exit_code(reports) == 2
@@ -281,7 +285,7 @@ def test_a_corrupt_incident_store_is_refused(tmp_path, articles_dir, capsys):
     assert f"error: {db}: corrupt" in err
     assert db.read_bytes() == bytes(data)
     with pytest.raises(store.StoreError, match="t.gpkg"):
-        store.load_incidents(db)
+        store.load_incidents(db) if table == "incidents" else store.articles(db)
 
 
 def test_html_page_text_title_date_and_no_script(tmp_path):
