@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from .extract import extract
-from .reader import ArticleError, read_file
+from .reader import ArticleError, read_bytes, read_data, read_file
 from .records import Article, Incident
 
 #: (Article, incidents) or (reason it was skipped, []); incidents is None for an article in `skip`.
@@ -43,16 +43,17 @@ def _one_line(e: BaseException) -> str:
     return f"{type(e).__name__}: {msg[:300]}" if msg else type(e).__name__
 
 
-def process_file(path, gazetteer=None, skip: frozenset = frozenset()) -> Outcome:
+def process_file(path, gazetteer=None, skip: frozenset = frozenset(), data: bytes | None = None) -> Outcome:
     """What the serial ingest does with one file before storing it.
 
     Returns (Article, incidents); (Article, None) when ``(article_id, sha1)`` is in `skip` (stored
     already by this pipeline: not extracted again); or (reason, []) when the file cannot be used:
     the ``ArticleError`` reason, "no publication date line", or "internal error: ..." for a bug met
-    on this file, which must cost that file and not the ingest.
+    on this file, which must cost that file and not the ingest. `data`: the file's bytes, read by
+    the caller (then `path` only names it).
     """
     try:
-        article = read_file(path)
+        article = read_file(path) if data is None else read_data(data, path)
         if article.published is None:
             return "no publication date line", []
         if skip:
@@ -71,6 +72,21 @@ def run_batch(paths: list, skip: Iterable | None = None) -> list[Outcome]:
     gaz = _gazetteer()
     skip = _SKIP if skip is None else frozenset(skip)
     return [process_file(p, gaz, skip) for p in paths]
+
+
+def run_shipped(items: list[tuple[str, "bytes | str"]], skip: Iterable = ()) -> list[Outcome]:
+    """Dask worker entry point: ``(path, bytes)`` read by the client, or ``(path, reason)`` for a file
+    it could not read; the worker touches no file, so it needs no shared file system."""
+    gaz = _gazetteer()
+    skip = frozenset(skip)
+    return [(data, []) if isinstance(data, str) else process_file(p, gaz, skip, data) for p, data in items]
+
+
+def _shipped(path: str) -> tuple[str, "bytes | str"]:
+    try:
+        return path, read_bytes(path)
+    except ArticleError as e:
+        return path, getattr(e, "reason", str(e))
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
@@ -112,9 +128,9 @@ def extract_files(paths: Iterable, workers: int | None = 1, scheduler=None, *, s
     - ``workers=1`` and no scheduler: in this process (no start-up cost: the baseline).
     - ``workers=N``: N local processes (``None``: one per core).
     - ``scheduler``: a Dask scheduler address ("tcp://host:8786") or a ``dask.distributed.Client``;
-      ``workers`` is then ignored. Every Dask worker needs this project importable and the files at
-      the same absolute paths (a shared file system). A client made here from an address is closed
-      at the end; a client passed in is left open.
+      ``workers`` is then ignored. Every Dask worker needs this project importable; the files are
+      read here and their bytes sent along, so no shared file system is needed. A client made here
+      from an address is closed at the end; a client passed in is left open.
 
     With workers or a scheduler, work starts at this call: open the store after it, so that both
     overlap. Exhaust the iterator or `close()` it to release the workers.
@@ -174,13 +190,12 @@ def _on_dask(items: list, scheduler, skip: frozenset, batch_size: int | None):
                                "every worker") from e
         slots = max(1, sum(client.nthreads().values()))
         size = batch_size or _batch_size(len(items), slots)
-        absolute = [os.path.abspath(p) for p in items]  # workers need not share our working directory
         shared_skip = client.scatter(skip, broadcast=True) if skip else ()
 
-        def submit(b):
-            return client.submit(run_batch, b, shared_skip, pure=False)  # pure=False: a file may have changed
+        def submit(b):  # read here, as late as the window allows, so memory stays flat
+            return client.submit(run_shipped, [_shipped(os.path.abspath(p)) for p in b], shared_skip, pure=False)
 
-        results = _in_order(submit, _batches(absolute, size), 2 * slots + 2)
+        results = _in_order(submit, _batches(items, size), 2 * slots + 2)
         yield None
         pos = iter(items)
         for outcomes in results:

@@ -670,10 +670,21 @@ def _read_bytes(p: Path) -> bytes:
     return data
 
 
+def read_bytes(path: str | Path) -> bytes:
+    """The raw bytes of an article file, with the reasons `read_file` gives for a path that fails."""
+    return _read_bytes(Path(path))
+
+
 def read_file(path: str | Path) -> Article:
     """Read one article file; errors name the file and the reason, notes on decoding go to warnings."""
     p = Path(path)
-    data = _read_bytes(p)
+    return read_data(_read_bytes(p), p)
+
+
+def read_data(data: bytes, path: str | Path) -> Article:
+    """An article from the bytes of the file at `path`, read elsewhere (a Dask worker gets them from
+    the client, so the cluster needs no shared file system)."""
+    p = Path(path)
     if not data.strip(b" \t\r\n\x00\x0b\x0c"):
         raise ArticleError(p, "empty file")
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from geo.extract import extract
-from geo.parallel import extract_files, process_file
+from geo.parallel import extract_files, process_file, run_shipped
 from geo.reader import read_file
 from geo.store import article_id
 
@@ -83,6 +83,15 @@ def test_dask_local_cluster_identical(corpus, serial):
         with distributed.Client(cluster) as client:
             assert list(extract_files(corpus, scheduler=client, batch_size=4)) == serial
         assert list(extract_files(corpus[:6], scheduler=cluster.scheduler_address)) == serial[:6]
+
+
+def test_a_dask_worker_reads_no_file(corpus, serial, tmp_path):
+    """What a worker is sent (the bytes, or the reason the client could not read the file) gives the
+    serial outcome with no file at that path: the cluster needs no shared file system."""
+    elsewhere = [str(tmp_path / "not-on-this-worker" / Path(p).name) for p in corpus[18:23]]
+    sent = [(q, Path(p).read_bytes()) if Path(p).exists() else (q, "cannot read (no such file)")
+            for p, q in zip(corpus[18:23], elsewhere)]
+    assert run_shipped(sent) == [tuple(r[1:]) for r in serial[18:23]]
 
 
 def test_closing_early_releases_the_workers(corpus, serial):
