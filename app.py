@@ -35,9 +35,10 @@ def _stamp(db: Path) -> tuple:
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
 def load(db: str, stamp: tuple) -> tuple[IncidentTable, str]:
-    """All incidents of the database (or the sample) as columns; shared by sessions until the file changes."""
+    """All incidents of the database, merged across articles as in an export (or the sample), as
+    columns; shared by sessions until the file changes."""
     if db and Path(db).exists():
-        return IncidentTable(store.load_incidents(db)), f"database {db}"
+        return IncidentTable(store.load_events(db)), f"database {db}"
     return IncidentTable(read_geojson(SAMPLE)), "bundled sample (seed articles)"
 
 

@@ -141,7 +141,7 @@ def timed(fn, repeat: int = 1):
 
 def bench_size(db: Path, n: int, baseline_max: int, apptest: bool) -> dict:
     res: dict = {"n": n}
-    res["load_s"], incidents = timed(lambda: store.load_incidents(db))
+    res["load_s"], incidents = timed(lambda: store.load_events(db))
     res["index_s"], table = timed(lambda: IncidentTable(incidents))
     lo, hi = (d.isoformat() for d in table.date_range())
     theatre = load_theatre()

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .records import Incident
+from .records import Incident, Source
 from .validate import validate_feature_collection
 
 ATTRIBUTION = "Contains data from GeoNames (geonames.org), CC BY 4.0. Made with Natural Earth."
@@ -29,6 +29,23 @@ def feature(inc: Incident) -> dict:
         raise ValueError(f"incident {inc.id}: non-finite coordinates")
     return {"type": "Feature", "id": inc.id, "geometry": {"type": "Point", "coordinates": [lon, lat]},
             "properties": props}
+
+
+def incident_from_feature(f: dict) -> Incident | None:
+    """The inverse of `feature` (None for a feature that is not an incident point), for snapshots
+    and the store's merged events."""
+    p = f.get("properties") or {}
+    if p.get("layer", "incident") != "incident" or (f.get("geometry") or {}).get("type") != "Point":
+        return None
+    lon, lat = f["geometry"]["coordinates"][:2]
+    return Incident(
+        id=p["id"], event_date=p["event_date"], time_precision=p.get("time_precision") or 3,
+        event_type=p["event_type"], sub_event_type=p.get("sub_event_type") or "", actor1=p.get("actor1"),
+        actor2=p.get("actor2"), location=p.get("location") or "", country=p.get("country"),
+        admin1=p.get("admin1"), lat=lat, lon=lon, geo_precision=p.get("geo_precision") or 3,
+        fatalities=p.get("fatalities"), injured=p.get("injured"), claimed_by=p.get("claimed_by") or [],
+        denied_by=p.get("denied_by") or [], sources=[Source(**s) for s in p.get("sources") or []],
+        evidence=p.get("evidence") or [], geonameid=p.get("geonameid"), notes=p.get("notes") or "")
 
 
 def feature_parts(inc: Incident) -> tuple[str, str]:

@@ -388,6 +388,19 @@ def event_features(path: str | Path, start: str | None = None, end: str | None =
     return stream()
 
 
+def load_events(path: str | Path, start: str | None = None, end: str | None = None,
+                actors: list[str] | None = None, event_types: list[str] | None = None) -> list[Incident]:
+    """The merged incidents passing the filters, as the export holds them (what the app shows)."""
+    from .export import incident_from_feature
+
+    texts = event_features(path, start, end, actors, event_types)
+    if texts is None:
+        from .merge import merge
+        return sorted(merge(load_incidents(path, start, end, actors, event_types)),
+                      key=lambda i: (i.geo_precision, i.event_date, i.id))
+    return [incident_from_feature(json.loads(t)) for t in texts]
+
+
 def _read(conn: sqlite3.Connection, path, sql: str, args=()) -> list[tuple]:
     """Rows of a query; a corrupt file becomes a StoreError naming it, which the app and CLI show."""
     try:

@@ -27,7 +27,7 @@ from branca.element import Element, MacroElement
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from .export import feature_collection
+from .export import feature_collection, incident_from_feature
 from .offline import add_attribution, localize
 from .records import Incident, Source
 
@@ -789,21 +789,7 @@ def map_mode(n: int, marker_limit: int = MARKER_LIMIT) -> str:
 def read_geojson(path: str | Path) -> list[Incident]:
     """Incidents from an exported snapshot (the bundled sample)."""
     fc = json.loads(Path(path).read_text(encoding="utf-8"))
-    out = []
-    for f in fc.get("features", []):
-        p = f.get("properties") or {}
-        if p.get("layer", "incident") != "incident" or (f.get("geometry") or {}).get("type") != "Point":
-            continue
-        lon, lat = f["geometry"]["coordinates"][:2]
-        out.append(Incident(
-            id=p["id"], event_date=p["event_date"], time_precision=p.get("time_precision") or 3,
-            event_type=p["event_type"], sub_event_type=p.get("sub_event_type") or "", actor1=p.get("actor1"),
-            actor2=p.get("actor2"), location=p.get("location") or "", country=p.get("country"),
-            admin1=p.get("admin1"), lat=lat, lon=lon, geo_precision=p.get("geo_precision") or 3,
-            fatalities=p.get("fatalities"), injured=p.get("injured"), claimed_by=p.get("claimed_by") or [],
-            denied_by=p.get("denied_by") or [], sources=[Source(**s) for s in p.get("sources") or []],
-            evidence=p.get("evidence") or [], geonameid=p.get("geonameid"), notes=p.get("notes") or ""))
-    return out
+    return [i for i in map(incident_from_feature, fc.get("features", [])) if i is not None]
 
 
 def timeline_chart(sel: Selection, height: int = 200):

@@ -72,8 +72,8 @@ def _new_page(browser, recorder: Recorder, dialogs: list):
 def test_app_map_filters_url_download_and_playback(sync_api, tmp_path, articles_dir):
     db = tmp_path / "e2e.gpkg"
     main(["ingest", str(articles_dir), "--db", str(db)])
-    total = len(store.load_incidents(db))
-    armenia = sum("Armenia" in (i.actor1, i.actor2) for i in store.load_incidents(db))
+    total = len(store.load_events(db))
+    armenia = sum("Armenia" in (i.actor1, i.actor2) for i in store.load_events(db))
     assert 0 < armenia < total
     recorder, dialogs = Recorder(), []
     with streamlit_app("app.py", "streamlit_app_e2e.log", {"GEO_DB": str(db), "GEO_PLAY_DELAY": "2"}) as url, \

@@ -285,6 +285,8 @@ def test_the_events_table_is_the_merge_of_the_stored_incidents(tmp_path):
             _event("b3", "2020-10-13", "Terter", 40.34, "b.txt")])
     events = _streamed(db)
     assert events == _merged_in_memory(db)
+    from geo.export import feature
+    assert [feature(i) for i in store.load_events(db)] == events  # what the app shows
     terter = [e["properties"] for e in events if e["properties"]["location"] == "Terter"]
     assert len(events) == 4 and len(terter) == 3  # the capture and the next day stay apart
     shelled = next(p for p in terter if p["event_date"] == "2020-10-12" and p["event_type"].startswith("Expl"))
