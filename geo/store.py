@@ -17,6 +17,10 @@ GeoPackage, or is corrupt, is refused with a `StoreError` and never written to.
 Within one process, never read the file with GDAL while an sqlite3 connection to it is open: the two
 bundled SQLite libraries release each other's POSIX locks, and the open connection's view of the WAL
 goes stale. Every connection here is closed as soon as its work is done.
+
+A PostgreSQL URL instead of a file opens the same store in PostGIS (`geo.store_pg`, for a team): the
+public functions here dispatch on it (`is_postgres`), and both stores build their rows, merged events
+and filters with the helpers below (`values`, `article_row`, `event_rows`, `where`, `incident`).
 """
 from __future__ import annotations
 
@@ -67,10 +71,16 @@ def is_postgres(db) -> bool:
 
 def display_name(db) -> str:
     """The database as it may be printed: a URL without its password."""
+    pg = _pg(db)
+    return pg.redact(str(db)) if pg else str(db)
+
+
+def _pg(db):
+    """The PostGIS backend (`geo.store_pg`) when `db` is a PostGIS store, else None (a GeoPackage)."""
     if is_postgres(db):
-        from .store_pg import redact
-        return redact(str(db))
-    return str(db)
+        from . import store_pg
+        return store_pg
+    return None
 
 
 def _gpkg_point(lon: float, lat: float) -> bytes:
@@ -181,9 +191,8 @@ def connect(db: str | Path, create: bool = True):
     ``create=True`` is the writer's mode: it also checks the store before anything is written.
     A PostgreSQL URL opens the PostGIS store (`geo.store_pg`), anything else a GeoPackage file.
     """
-    if is_postgres(db):
-        from . import store_pg
-        return store_pg.connect(db, create)
+    if pg := _pg(db):
+        return pg.connect(db, create)
     return _connect_gpkg(db, create)
 
 
@@ -334,9 +343,8 @@ def save_article(conn, article: Article, incidents: list[Incident], pipeline: st
     ``pipeline`` fingerprints the code and data that read it, so that `unchanged` can tell a
     re-ingest of the same text by the same pipeline (nothing to do) from one after an upgrade.
     """
-    if is_postgres(conn):
-        from . import store_pg
-        return store_pg.save_article(conn, article, incidents, pipeline)
+    if pg := _pg(conn):
+        return pg.save_article(conn, article, incidents, pipeline)
     aid = article_id(article)
     cols = ", ".join(["geom"] + [c for c, _ in COLUMNS] + ["merge_key"])
     marks = ", ".join("?" * (len(COLUMNS) + 2))
@@ -377,9 +385,8 @@ def stored_texts(conn, pipeline: str) -> frozenset[tuple[str, str]]:
 
 def analyze(conn) -> None:
     """Fresh planner statistics after an ingest, so filters use the date index (1M rows: 412 ms -> 61 ms)."""
-    if is_postgres(conn):
-        from . import store_pg
-        return store_pg.analyze(conn)
+    if pg := _pg(conn):
+        return pg.analyze(conn)
     try:
         conn.execute("ANALYZE")
     except sqlite3.Error:
@@ -409,9 +416,8 @@ def where(start: str | None, end: str | None, actors: list[str] | None,
 def load_incidents(path: str | Path, start: str | None = None, end: str | None = None,
                    actors: list[str] | None = None, event_types: list[str] | None = None) -> list[Incident]:
     """Incidents passing the filters, read with indexed SQL, by date then id."""
-    if is_postgres(path):
-        from . import store_pg
-        return store_pg.load_incidents(path, start, end, actors, event_types)
+    if pg := _pg(path):
+        return pg.load_incidents(path, start, end, actors, event_types)
     clause, args = where(start, end, actors, event_types)
     sql = f'SELECT geom, {", ".join(c for c, _ in COLUMNS)} FROM "{LAYER}"{clause} ORDER BY event_date, incident_id'
     with connect(path, create=False) as conn:
@@ -428,9 +434,8 @@ def event_features(path: str | Path, start: str | None = None, end: str | None =
 
     Filters apply to the merged incident: one told by two articles matches an actor either names.
     """
-    if is_postgres(path):
-        from . import store_pg
-        return store_pg.event_features(path, start, end, actors, event_types, evidence)
+    if pg := _pg(path):
+        return pg.event_features(path, start, end, actors, event_types, evidence)
     from .export import feature_text
 
     with connect(path, create=False) as conn:
@@ -479,9 +484,8 @@ def incident(lon: float, lat: float, vals) -> Incident:
 
 def articles(path: str | Path) -> list[dict]:
     """Every stored article as a dict of ARTICLE_COLUMNS, by publication date then file."""
-    if is_postgres(path):
-        from . import store_pg
-        return store_pg.articles(path)
+    if pg := _pg(path):
+        return pg.articles(path)
     with connect(path, create=False) as conn:
         names = [r[1] for r in _read(conn, path, "PRAGMA table_info(articles)")]
         rows = _read(conn, path, "SELECT * FROM articles ORDER BY published, file")
@@ -490,9 +494,8 @@ def articles(path: str | Path) -> list[dict]:
 
 def stamp(db: str | Path) -> tuple:
     """Changes whenever the store does (the app's cache key); a GeoPackage's includes its WAL file."""
-    if is_postgres(db):
-        from . import store_pg
-        return store_pg.stamp(db)
+    if pg := _pg(db):
+        return pg.stamp(db)
     p = Path(db)
     return tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else None
                  for f in (p, p.with_name(p.name + "-wal")))
