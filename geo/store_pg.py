@@ -105,7 +105,7 @@ def connect(url: str, create: bool = True):
 def _check(conn, name: str, write: bool) -> None:
     if not conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
         raise StoreError(f"{name}: the PostGIS extension is not installed in this database "
-                         "(run CREATE EXTENSION postgis; in it as its owner or a superuser)")
+                         "(a superuser runs CREATE EXTENSION postgis; in it)")
     present = _present(conn)
     if not present:
         if not write:

@@ -34,11 +34,19 @@ def _unavailable(reason: str):
 
 
 def _pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]), reverse=True)
-    if found:
-        return found[0].parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
+    """The bin folder of the newest PostgreSQL server with PostGIS, else of any server, else None."""
+    found = [p.parent for p in Path("/usr/lib/postgresql").glob("*/bin/initdb")]
+    if shutil.which("initdb"):
+        found.append(Path(shutil.which("initdb")).parent)
+    found.sort(key=lambda d: (_postgis_control(d).exists(), d.parent.name.isdigit() and int(d.parent.name)), reverse=True)
+    return found[0] if found else None
+
+
+def _postgis_control(bindir: Path) -> Path:
+    pg_config = bindir / "pg_config"
+    share = (subprocess.run([pg_config, "--sharedir"], capture_output=True, text=True).stdout.strip()
+             if pg_config.exists() else "") or f"/usr/share/postgresql/{bindir.parent.name}"
+    return Path(share, "extension", "postgis.control")
 
 
 def _free_port() -> int:
@@ -61,10 +69,8 @@ def pg_server():
     bindir = _pg_bin()
     if bindir is None:
         _unavailable("PostgreSQL server binaries (initdb) not found")
-    sharedir = subprocess.run([bindir / "pg_config", "--sharedir"], capture_output=True, text=True).stdout.strip() \
-        if (bindir / "pg_config").exists() else f"/usr/share/postgresql/{bindir.parent.name}"
-    if not Path(sharedir, "extension", "postgis.control").exists():
-        _unavailable(f"PostGIS is not installed for PostgreSQL in {bindir} (no {sharedir}/extension/postgis.control)")
+    if not _postgis_control(bindir).exists():
+        _unavailable(f"PostGIS is not installed for the PostgreSQL in {bindir} (no {_postgis_control(bindir)})")
     as_user: list[str] = []
     tmp = Path(tempfile.mkdtemp(prefix="geo-pg-"))
     if os.geteuid() == 0:
