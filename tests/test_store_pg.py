@@ -297,6 +297,25 @@ def test_sigkill_mid_ingest_loses_at_most_the_article_in_progress(tmp_path, new_
     assert _export(pg, tmp_path / "a.geojson") == _export(serial, tmp_path / "b.geojson")
 
 
+def test_events_of_an_older_merge_are_rebuilt_by_the_next_writer(tmp_path, corpus, new_db):
+    import psycopg
+    pg = new_db()
+    _ingest([corpus / "made"], pg)
+    expected = _export(pg, tmp_path / "a.geojson")
+    with psycopg.connect(pg) as c:  # as if the merge rules changed since these events were made
+        c.execute("UPDATE store_meta SET value = 'old' WHERE key = 'events_version'")
+        c.execute("UPDATE incidents SET merge_key = NULL")
+        c.execute("DELETE FROM events WHERE event_date < '2020-10-10'")
+    assert store.event_features(pg) is None
+    r = _cli("export", "--db", pg, "--out", str(tmp_path / "b.geojson"))
+    assert r.returncode == 0 and "merging in memory" in r.stderr, r.stderr
+    assert json.loads((tmp_path / "b.geojson").read_text())["features"] == expected["features"]
+    with store.connect(pg):
+        pass
+    assert _export(pg, tmp_path / "c.geojson") == expected
+    _consistent(pg)
+
+
 def test_bad_databases_are_refused_by_name_without_the_password(tmp_path, pg_server, new_db, articles_dir):
     port = pg_server.rsplit(":", 1)[1]
     no_postgis = new_db(postgis=False)
