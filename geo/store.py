@@ -358,20 +358,22 @@ def save_article(conn, article: Article, incidents: list[Incident], pipeline: st
                      f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})", article_row(article, len(incidents), pipeline))
 
 
-def _sql(conn, sql: str) -> str:
-    """The statement in the connection's parameter style: `?` (sqlite3) or `%s` (psycopg)."""
-    return sql.replace("?", "%s") if is_postgres(conn) else sql
+def _execute(conn, sql: str, args=()):
+    """Run a statement written with `?` marks on either store (a lost PostGIS connection is a StoreError)."""
+    if pg := _pg(conn):
+        return pg.execute(conn, sql.replace("?", "%s"), args)
+    return conn.execute(sql, args)
 
 
 def stored_sha1(conn, article: Article) -> str | None:
-    r = conn.execute(_sql(conn, "SELECT sha1 FROM articles WHERE article_id = ?"), (article_id(article),)).fetchone()
+    r = _execute(conn, "SELECT sha1 FROM articles WHERE article_id = ?", (article_id(article),)).fetchone()
     return r[0] if r else None
 
 
 def unchanged(conn, article: Article, pipeline: str) -> int | None:
     """The stored incident count when this very text was already stored by this pipeline, else None."""
-    r = conn.execute(_sql(conn, "SELECT sha1, pipeline, n_incidents FROM articles WHERE article_id = ?"),
-                     (article_id(article),)).fetchone()
+    r = _execute(conn, "SELECT sha1, pipeline, n_incidents FROM articles WHERE article_id = ?",
+                 (article_id(article),)).fetchone()
     if r and article.sha1 and r[0] == article.sha1 and r[1] == pipeline:
         return r[2]
     return None
@@ -379,8 +381,8 @@ def unchanged(conn, article: Article, pipeline: str) -> int | None:
 
 def stored_texts(conn, pipeline: str) -> frozenset[tuple[str, str]]:
     """(article_id, sha1) of every article this pipeline stored: what a parallel ingest need not extract."""
-    return frozenset(tuple(r) for r in conn.execute(_sql(conn, "SELECT article_id, sha1 FROM articles "
-                                                               "WHERE pipeline = ?"), (pipeline,)))
+    return frozenset(tuple(r) for r in _execute(conn, "SELECT article_id, sha1 FROM articles WHERE pipeline = ?",
+                                                (pipeline,)))
 
 
 def analyze(conn) -> None:

@@ -211,9 +211,21 @@ def save_article(conn, article, incidents, pipeline: str = "") -> None:
 
 
 def _name(conn) -> str:
-    """The database of a connection as a URL without password (libpq keeps no password in `info`)."""
-    i = conn.info
-    return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
+    """The database of a connection as a URL without password, taken from libpq's `info`."""
+    try:
+        i = conn.info
+        return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
+    except Exception:  # noqa: BLE001 - a connection already gone may not tell
+        return "the PostGIS database"
+
+
+def execute(conn, sql: str, args=()):
+    """A statement on an open store; a lost connection becomes a StoreError, which stops an ingest."""
+    import psycopg
+    try:
+        return conn.execute(sql, args)
+    except (psycopg.OperationalError, psycopg.InterfaceError) as e:
+        raise StoreError(f"{_name(conn)}: cannot read ({redact(' '.join(str(e).split()))})") from None
 
 
 def analyze(conn) -> None:

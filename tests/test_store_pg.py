@@ -297,6 +297,29 @@ def test_sigkill_mid_ingest_loses_at_most_the_article_in_progress(tmp_path, new_
     assert _export(pg, tmp_path / "a.geojson") == _export(serial, tmp_path / "b.geojson")
 
 
+def test_a_lost_connection_stops_the_ingest_and_keeps_what_was_committed(tmp_path, new_db):
+    import psycopg
+    n = 300
+    _write_articles(tmp_path / "in", n)
+    pg = new_db()
+    proc = subprocess.Popen([sys.executable, "-m", "geo", "ingest", str(tmp_path / "in"), "--db",
+                             pg.replace("postgres@", f"postgres:{PASSWORD}@")], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    for _ in range(10):
+        assert proc.stdout.readline(), proc.stderr.read()
+    with psycopg.connect(pg.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:  # as if the server went away
+        c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (pg.rsplit("/", 1)[1],))
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and ("cannot write" in err or "cannot read" in err) and "; stopping" in err, err
+    assert "not ingested: database error" in out and PASSWORD not in out + err
+    assert 10 <= len(_consistent(pg)) < n
+    with store.connect(pg) as conn:  # lost between two articles: the next `unchanged` check stops it too
+        with psycopg.connect(pg, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+        with pytest.raises(store.StoreError, match="cannot read"):
+            store.unchanged(conn, _article("a.txt"), "v1")
+
+
 def test_events_of_an_older_merge_are_rebuilt_by_the_next_writer(tmp_path, corpus, new_db):
     import psycopg
     pg = new_db()
