@@ -32,8 +32,8 @@ def cmd_export(args) -> int:
         texts = store.event_features(args.db, *filters, evidence=not args.no_evidence)
         incidents = None
         if texts is None:  # a store not yet upgraded: merge in memory, as slow as that is
-            print(f"note: {store.display_name(args.db)}: no merged events in this store yet (ingest into it once to add them); "
-                  "merging in memory", file=sys.stderr)
+            print(f"note: {store.display_name(args.db)}: no merged events in this store yet "
+                  "(ingest into it once to add them); merging in memory", file=sys.stderr)
             incidents = sorted(merge(store.load_incidents(args.db, *filters)),
                                key=lambda i: (i.geo_precision, i.event_date, i.id))
             if args.no_evidence:

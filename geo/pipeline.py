@@ -261,7 +261,8 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
     n = sum(r.incidents for r in reports)
     same = sum(r.unchanged for r in reports)
     extra = f" ({same} unchanged)" if same else ""
-    print(f"ingested {ok} of {len(reports)} file(s){extra}, {n} incident(s), into {_printable(store.display_name(db))}", file=out)
+    print(f"ingested {ok} of {len(reports)} file(s){extra}, {n} incident(s), "
+          f"into {_printable(store.display_name(db))}", file=out)
     return reports
 
 

@@ -50,9 +50,7 @@ EVENTS_VERSION = "1"  # of the merge rules and the feature layout: a store built
 ARTICLE_COLUMNS = ["article_id", "file", "url", "title", "published", "sha1", "ingested_at", "n_incidents", "pipeline"]
 GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
 BUSY_TIMEOUT_S = 30
-
-
-PG_PREFIXES = ("postgresql://", "postgres://")
+PG_PREFIXES = ("postgresql://", "postgres://")  # a --db starting so names a PostGIS database
 
 
 class StoreError(RuntimeError):
@@ -272,19 +270,16 @@ def _ensure_events(conn: sqlite3.Connection) -> None:
 
 def _refresh_events(conn: sqlite3.Connection, keys) -> None:
     """Merge again the stored incidents of these keys and replace their events (inside a transaction)."""
+    keys = sorted(set(keys))
     cols = ", ".join(c for c, _ in COLUMNS)
-    for chunk in _chunks(sorted(set(keys))):
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
         marks = ",".join("?" * len(chunk))
         conn.execute(f"DELETE FROM events WHERE event_key IN ({marks})", chunk)
         rows = conn.execute(f'SELECT geom, {cols} FROM "{LAYER}" WHERE merge_key IN ({marks})', chunk).fetchall()
         events = [e[:-2] for e in event_rows([_incident(r) for r in rows])]
         conn.executemany(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
                          f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", events)
-
-
-def _chunks(keys: list, size: int = 500):
-    for i in range(0, len(keys), size):
-        yield keys[i:i + size]
 
 
 def event_rows(incidents: list[Incident]) -> list[tuple]:
@@ -355,7 +350,8 @@ def save_article(conn, article: Article, incidents: list[Incident], pipeline: st
         conn.executemany(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', rows)
         _refresh_events(conn, keys | {r[-1] for r in rows})
         conn.execute(f"INSERT OR REPLACE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-                     f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})", article_row(article, len(incidents), pipeline))
+                     f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
+                     article_row(article, len(incidents), pipeline))
 
 
 def _execute(conn, sql: str, args=()):

@@ -38,7 +38,8 @@ def _pg_bin() -> Path | None:
     found = [p.parent for p in Path("/usr/lib/postgresql").glob("*/bin/initdb")]
     if shutil.which("initdb"):
         found.append(Path(shutil.which("initdb")).parent)
-    found.sort(key=lambda d: (_postgis_control(d).exists(), d.parent.name.isdigit() and int(d.parent.name)), reverse=True)
+    found.sort(key=lambda d: (_postgis_control(d).exists(), d.parent.name.isdigit() and int(d.parent.name)),
+               reverse=True)
     return found[0] if found else None
 
 
