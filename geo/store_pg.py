@@ -31,7 +31,8 @@ from .store import ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, Stor
 
 SCHEMA = "geo-incidents"  # store_meta's mark: tables of these names made by something else are not touched
 TABLES = ("incidents", "articles", "events", "store_meta")
-LOCK_SCHEMA, LOCK_ARTICLE, LOCK_KEY = 0, 1, 2  # advisory lock classes (first key of the two-key form)
+# Advisory lock classes (the first key of the two-key form), 'geo' in ASCII so as not to meet another program's.
+LOCK_SCHEMA, LOCK_ARTICLE, LOCK_KEY = 0x67656F00, 0x67656F01, 0x67656F02
 CONNECT_TIMEOUT_S = 10
 
 _COLS = ", ".join(c for c, _ in COLUMNS)

@@ -393,3 +393,7 @@ def test_the_app_reads_postgis(tmp_path, monkeypatch, corpus, new_db):
     at = _run(monkeypatch, pg)
     assert _shown(at) == len(store.load_incidents(pg)) > 0
     assert at.caption[0].value.startswith(f"{_shown(at):,} incidents from the database postgresql://")
+    at = _run(monkeypatch, f"postgresql://geo:{PASSWORD}@127.0.0.1:{_free_port()}/x")  # unreachable: the sample
+    assert "cannot connect" in at.error[0].value and "postgresql://geo:***@127.0.0.1" in at.error[0].value
+    assert "database unreadable" in at.caption[0].value and _shown(at) > 0
+    assert PASSWORD not in " ".join(e.value for e in [*at.error, *at.caption, *at.markdown])
