@@ -1,7 +1,7 @@
 """Streamlit app: the incidents on a map with filters, playback, timeline, table, exports and ingest.
 
-Run with `streamlit run app.py`. Reads the GeoPackage named by GEO_DB (default
-data/incidents.gpkg); without one, shows the bundled sample built from the seed articles.
+Run with `streamlit run app.py`. Reads the GeoPackage or PostGIS URL (postgresql://...) named by
+GEO_DB (default data/incidents.gpkg); without one, shows the bundled sample built from the seed articles.
 Filters are bound to the URL's query parameters, so a view can be shared by its address.
 """
 from __future__ import annotations
@@ -27,18 +27,12 @@ TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
 UPLOAD_TYPES = ["txt", "md", "text", "html", "htm"]
 
 
-def _stamp(db: Path) -> tuple:
-    """Changes whenever the database does, including writes still in its WAL file."""
-    return tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
-                 for p in (db, db.with_name(db.name + "-wal")))
-
-
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
 def load(db: str, stamp: tuple) -> tuple[IncidentTable, str]:
     """All incidents of the database, merged across articles as in an export (or the sample), as
-    columns; shared by sessions until the file changes."""
-    if db and Path(db).exists():
-        return IncidentTable(store.load_events(db)), f"database {db}"
+    columns; shared by sessions until the database changes."""
+    if db and store.exists(db):
+        return IncidentTable(store.load_events(db)), f"database {store.display_name(db)}"
     return IncidentTable(read_geojson(SAMPLE)), "bundled sample (seed articles)"
 
 
@@ -147,7 +141,7 @@ def _ingest_panel(db: str) -> None:
         if report:
             ok = sum(r["ingested"] for r in report)
             st.caption(f"Last ingest: {ok} of {len(report)} file(s), "
-                       f"{sum(r['incidents'] for r in report)} incident(s), into {db}")
+                       f"{sum(r['incidents'] for r in report)} incident(s), into {store.display_name(db)}")
             st.dataframe(report, hide_index=True, width="stretch")
 
 
@@ -185,10 +179,11 @@ def _downloads(sel, origin: str, front: list[dict], day: str) -> None:
 def main() -> None:
     st.set_page_config(page_title="Conflict incident map", layout="wide")
     db = os.environ.get("GEO_DB", str(ROOT / "data" / "incidents.gpkg"))
-    stamp = _stamp(Path(db))
     try:
+        stamp = store.stamp(db)  # changes whenever the database does, so the cache reloads
         table, origin = load(db, stamp)
     except store.StoreError as e:
+        stamp = ("unreadable",)
         st.error(str(e))
         table, origin = IncidentTable(read_geojson(SAMPLE)), "bundled sample (database unreadable)"
     with st.sidebar:

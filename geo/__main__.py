@@ -32,8 +32,8 @@ def cmd_export(args) -> int:
         texts = store.event_features(args.db, *filters, evidence=not args.no_evidence)
         incidents = None
         if texts is None:  # a store not yet upgraded: merge in memory, as slow as that is
-            print(f"note: {args.db}: no merged events in this store yet (ingest into it once to add them); "
-                  "merging in memory", file=sys.stderr)
+            print(f"note: {store.display_name(args.db)}: no merged events in this store yet "
+                  "(ingest into it once to add them); merging in memory", file=sys.stderr)
             incidents = sorted(merge(store.load_incidents(args.db, *filters)),
                                key=lambda i: (i.geo_precision, i.event_date, i.id))
             if args.no_evidence:
@@ -43,7 +43,7 @@ def cmd_export(args) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     meta = {"filters": {"start": args.start, "end": args.end, "actors": args.actor or [],
-                        "event_types": args.event_type or []}, "database": str(args.db)}
+                        "event_types": args.event_type or []}, "database": store.display_name(args.db)}
     extra = []
     if args.with_front_line:
         from .frontline import FrontLineError, export_layers
@@ -73,13 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help="read article files or folders into the database")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--db", default=DEFAULT_DB, help=f"GeoPackage file (default {DEFAULT_DB})")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="FILE|URL",
+                   help=f"GeoPackage file (default {DEFAULT_DB}) or PostGIS database (postgresql://user@host/dbname)")
     p.add_argument("--workers", type=int, metavar="N", help="extract on N local processes (default 1)")
     p.add_argument("--dask-scheduler", metavar="ADDRESS",
                    help="extract on a Dask cluster (tcp://host:8786); the files must be at the same paths there")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("export", help="write the filtered incidents as a GeoJSON snapshot")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", default=DEFAULT_DB, metavar="FILE|URL", help="GeoPackage file or postgresql:// URL")
     p.add_argument("--out", required=True, metavar="FILE.geojson")
     p.add_argument("--start", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--end", type=_date, metavar="YYYY-MM-DD")

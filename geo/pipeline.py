@@ -92,6 +92,8 @@ def iter_files(paths: list[str], exclude: set[str] | None = None) -> tuple[list[
 
 
 def _db_files(db: str | Path) -> set[str]:
+    if store.is_postgres(db):
+        return set()
     base = os.path.realpath(db)
     return {base} | {base + s for s in ("-wal", "-shm", "-journal")}
 
@@ -164,6 +166,8 @@ def _read_and_extract(f: Path, conn, gaz, version: str):
     except _TooSlow:
         reason = f"took over {FILE_TIME_LIMIT_S} s, the per-file limit (too long an article?)"
         return Report(str(f), False, reason=reason), None, None
+    except store.StoreError:  # the database went away while checking `unchanged`: the ingest stops
+        raise
     except Exception as e:  # a bug met on one file must cost that file, not the ingest
         return Report(str(f), False, reason=f"internal error: {_one_line(e)}"), None, None
     notes = [w for w in article.warnings if w != "no publication date line"]
@@ -172,8 +176,10 @@ def _read_and_extract(f: Path, conn, gaz, version: str):
 
 def _database_failed(e: Exception) -> bool:
     """Whether a write failed for every article to come (disk full, corruption, locked past the timeout)
-    rather than for this one (a constraint, a value sqlite cannot bind)."""
-    return isinstance(e, (sqlite3.OperationalError, sqlite3.InternalError)) or type(e) is sqlite3.DatabaseError
+    rather than for this one (a constraint, a value the database cannot hold). The PostGIS store raises
+    StoreError for the first kind (a lost connection, a server refusing writes)."""
+    return (isinstance(e, (sqlite3.OperationalError, sqlite3.InternalError, store.StoreError))
+            or type(e) is sqlite3.DatabaseError)
 
 
 def _outcomes(files: list[Path], conn, version: str, workers: int, scheduler):
@@ -220,39 +226,43 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
             return reports + [Report(str(f), False, reason="not ingested: the database cannot be used")
                               for f in files]
         version = pipeline_version()
-        for k, (f, (rep, article, incidents)) in enumerate(
-                zip(files, _outcomes(files, conn, version, workers, scheduler)), 1):
-            if article is not None:
-                try:
-                    store.save_article(conn, article, incidents, version)
-                except Exception as e:
-                    if not _database_failed(e):  # a value this article could not store: its own problem
-                        rep = Report(str(f), False, reason=f"internal error: {_one_line(e)}")
-                    else:
-                        reason = f"not ingested: database error ({_one_line(e)})"
-                        print(f"error: {_printable(str(db))}: cannot write ({_one_line(e)}); stopping",
-                              file=sys.stderr)
-                        for g in files[k - 1:]:
-                            reports.append(Report(str(g), False, reason=reason))
-                            print(reports[-1].line(), file=out)
-                        break
-            reports.append(rep)
-            print(rep.line(), file=out)
-            if show:
-                bar = "#" * (30 * k // len(files))
-                print(f"\r[{bar:<30}] {k}/{len(files)}", end="", file=sys.stderr, flush=True)
+        done = 0
+        try:
+            for k, (f, (rep, article, incidents)) in enumerate(
+                    zip(files, _outcomes(files, conn, version, workers, scheduler)), 1):
+                if article is not None:
+                    try:
+                        store.save_article(conn, article, incidents, version)
+                    except Exception as e:
+                        if _database_failed(e):
+                            raise
+                        rep = Report(str(f), False, reason=f"internal error: {_one_line(e)}")  # this article's value
+                reports.append(rep)
+                print(rep.line(), file=out)
+                done = k
+                if show:
+                    bar = "#" * (30 * k // len(files))
+                    print(f"\r[{bar:<30}] {k}/{len(files)}", end="", file=sys.stderr, flush=True)
+        except Exception as e:  # the database failed, reading or writing: nothing more can be stored
+            if not _database_failed(e):
+                raise
+            named = isinstance(e, store.StoreError)  # its message names the database already
+            reason = f"not ingested: database error ({str(e) if named else _one_line(e)})"
+            why = str(e) if named else f"{store.display_name(db)}: cannot write ({_one_line(e)})"
+            print(f"error: {_printable(why)}; stopping", file=sys.stderr)
+            for g in files[done:]:
+                reports.append(Report(str(g), False, reason=reason))
+                print(reports[-1].line(), file=out)
         if any(r.ok and not r.unchanged for r in reports):
-            try:  # fresh statistics let SQLite pick the date index for filters (1M rows: 412 ms -> 61 ms)
-                conn.execute("ANALYZE")
-            except sqlite3.Error:
-                pass
+            store.analyze(conn)
     if show:
         print(file=sys.stderr)
     ok = sum(r.ok for r in reports)
     n = sum(r.incidents for r in reports)
     same = sum(r.unchanged for r in reports)
     extra = f" ({same} unchanged)" if same else ""
-    print(f"ingested {ok} of {len(reports)} file(s){extra}, {n} incident(s), into {_printable(str(db))}", file=out)
+    print(f"ingested {ok} of {len(reports)} file(s){extra}, {n} incident(s), "
+          f"into {_printable(store.display_name(db))}", file=out)
     return reports
 
 

@@ -1,0 +1,287 @@
+"""The incident store in a PostGIS database, shared by a team: `--db postgresql://user@host/dbname`.
+
+Same tables and semantics as the GeoPackage (`geo.store`, which dispatches here on the URL):
+`incidents` (geometry(Point, 4326) with a GIST index, one set per article, a `merge_key` column),
+`articles` (SHA-1 and pipeline fingerprint, for `unchanged`), `events` (the incidents merged across
+articles by `geo.merge`, as export-ready texts from `geo.export.feature_parts`, refreshed at save time)
+and `store_meta`. Rows, the merge refresh and the filters are built by `geo.store`'s shared helpers, so
+both stores hold the same texts and an export from either is the same file. Text columns use the "C"
+collation, so they sort bytewise as SQLite does and exports come out in the same order.
+
+Several processes may ingest into one database at once. Each article is saved in one READ COMMITTED
+transaction that first takes transaction-level advisory locks: one on the article, then one per
+merge key it had or now has, in a fixed order. Two saves touching the same place and day therefore
+run one after the other, and the second re-merges with the first's incidents committed; saves of
+unrelated keys run in parallel; acquiring in sorted order (article first, then keys by lock id)
+rules out deadlocks, and a collision of lock ids only makes two saves wait for each other. SERIALIZABLE
+would give the same result but abort the second of two overlapping saves, which would then have to
+retry, re-merge and re-insert: with news articles reporting the same towns on the same days that is
+the common case, so waiting is cheaper and simpler than retrying.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import unquote
+
+from . import store
+from .store import ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, StoreError
+
+SCHEMA = "geo-incidents"  # store_meta's mark: tables of these names made by something else are not touched
+TABLES = ("incidents", "articles", "events", "store_meta")
+# Advisory lock classes (the first key of the two-key form), 'geo' in ASCII so as not to meet another program's.
+LOCK_SCHEMA, LOCK_ARTICLE, LOCK_KEY = 0x67656F00, 0x67656F01, 0x67656F02
+CONNECT_TIMEOUT_S = 10
+
+_COLS = ", ".join(c for c, _ in COLUMNS)
+_TYPES = {"INTEGER": "bigint", "TEXT": 'text COLLATE "C"'}
+_POINT = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)"
+_DDL = [
+    "CREATE TABLE store_meta (key text PRIMARY KEY, value text)",
+    "CREATE TABLE incidents (fid bigserial PRIMARY KEY, geom geometry(Point, 4326) NOT NULL, "
+    + ", ".join(f"{c} {_TYPES[t]}" for c, t in COLUMNS)
+    + ', merge_key text COLLATE "C")',
+    'CREATE TABLE articles (article_id text COLLATE "C" PRIMARY KEY, file text COLLATE "C", url text, '
+    'title text, published text COLLATE "C", sha1 text, ingested_at text, n_incidents bigint, pipeline text)',
+    'CREATE TABLE events (event_key text COLLATE "C", event_id text COLLATE "C", event_date text COLLATE "C", '
+    'event_type text COLLATE "C", actor1 text COLLATE "C", actor2 text COLLATE "C", geo_precision bigint, '
+    "feature text, evidence text, geom geometry(Point, 4326))",
+    *(f"CREATE INDEX idx_incidents_{c} ON incidents ({c})"
+      for c in ("event_date", "actor1", "actor2", "event_type", "merge_key", "article_id", "incident_id")),
+    "CREATE INDEX idx_incidents_geom ON incidents USING GIST (geom)",
+    *(f"CREATE INDEX idx_events_{name} ON events ({cols})"
+      for name, cols in (("key", "event_key"), ("order", "geo_precision, event_date, event_id"),
+                         ("date", "event_date"), ("actor1", "actor1"), ("actor2", "actor2"), ("type", "event_type"))),
+    "CREATE INDEX idx_events_geom ON events USING GIST (geom)",
+]
+
+
+def redact(text: str) -> str:
+    """The text (a URL, or an error quoting one) with any password replaced by ***."""
+    text = re.sub(r"(\w+://[^/?#@\s]*?:)[^/?#@\s]*@", r"\1***@", text)
+    return re.sub(r"(?i)(password\s*=\s*)[^&\s'\"]*", r"\1***", text)
+
+
+def _password(url: str) -> str | None:
+    m = re.match(r"\w+://[^/?#@\s]*?:([^/?#@\s]*)@", url) or re.search(r"(?i)password=([^&\s]*)", url)
+    return unquote(m.group(1)) if m and m.group(1) else None
+
+
+def _message(e: BaseException, url: str) -> str:
+    """A driver error in one line, without the password even where libpq quotes the URL."""
+    msg = " ".join(str(e).split()) or type(e).__name__
+    pw = _password(url)
+    return redact(msg.replace(pw, "***") if pw else msg)
+
+
+@contextmanager
+def connect(url: str, create: bool = True):
+    """A psycopg connection (autocommit; writes use explicit transactions) to the store at `url`.
+
+    ``create=True`` (the writer) makes the tables in a database that has none of them yet; a reader is
+    told to ingest first. A database without PostGIS, or with tables of these names that this code did
+    not make, is refused with a StoreError naming the database (its password redacted).
+    """
+    import psycopg
+
+    name = redact(url)
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+        timeout = {} if "connect_timeout" in conninfo_to_dict(url) else {"connect_timeout": CONNECT_TIMEOUT_S}
+        conn = psycopg.connect(url, autocommit=True, **timeout)
+    except psycopg.Error as e:
+        raise StoreError(f"{name}: cannot connect to the database ({_message(e, url)})") from None
+    try:
+        try:
+            _check(conn, name, create)
+        except psycopg.Error as e:
+            raise StoreError(f"{name}: cannot use the database ({_message(e, url)})") from None
+        yield conn
+    finally:
+        conn.close()
+
+
+def _check(conn, name: str, write: bool) -> None:
+    if not conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
+        raise StoreError(f"{name}: the PostGIS extension is not installed in this database "
+                         "(a superuser runs CREATE EXTENSION postgis; in it)")
+    present = _present(conn)
+    if not present:
+        if not write:
+            raise StoreError(f"{name}: no incident store in this database (ingest articles first)")
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_SCHEMA,))  # one creator at a time
+            if not _present(conn):
+                for ddl in _DDL:
+                    conn.execute(ddl)
+                conn.execute("INSERT INTO store_meta VALUES ('schema', %s), ('events_version', %s)",
+                             (SCHEMA, EVENTS_VERSION))
+        present = _present(conn)
+    mark = None
+    if "store_meta" in present:
+        mark = conn.execute("SELECT value FROM store_meta WHERE key = 'schema'").fetchone()
+    if present != set(TABLES) or not mark or mark[0] != SCHEMA:
+        raise StoreError(f"{name}: not an incident store (it has {', '.join(sorted(present))} but not as this "
+                         "program makes them); refusing to touch it (use another database or schema)")
+    if write and not events_ready(conn):
+        _rebuild_events(conn)
+
+
+def _present(conn) -> set[str]:
+    """Which of our table names exist in the schema the connection creates tables in (its search_path).
+
+    Read from pg_class with the statement's snapshot: to_regclass may answer from a stale catalog cache
+    and miss the tables another process has just created.
+    """
+    return {r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s) "
+                                       "AND relnamespace = current_schema()::regnamespace", (list(TABLES),))}
+
+
+def events_ready(conn) -> bool:
+    r = conn.execute("SELECT value FROM store_meta WHERE key = 'events_version'").fetchone()
+    return bool(r) and r[0] == EVENTS_VERSION
+
+
+def _rebuild_events(conn) -> None:
+    """Recompute every merge key and event after an upgrade of the merge, with saves held off meanwhile."""
+    from .merge import merge_key
+
+    with conn.transaction():
+        conn.execute("LOCK TABLE incidents, events IN EXCLUSIVE MODE")  # readers go on, writers wait
+        if events_ready(conn):
+            return  # another process rebuilt them while we waited
+        rows = conn.execute(f"SELECT fid, ST_X(geom), ST_Y(geom), {_COLS} FROM incidents").fetchall()
+        with conn.cursor() as cur:
+            cur.executemany("UPDATE incidents SET merge_key = %s WHERE fid = %s",
+                            [(merge_key(store.incident(r[1], r[2], r[3:])), r[0]) for r in rows])
+        conn.execute("TRUNCATE events")
+        keys = [r[0] for r in conn.execute("SELECT DISTINCT merge_key FROM incidents")]
+        _refresh_events(conn, keys)
+        conn.execute("INSERT INTO store_meta VALUES ('events_version', %s) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (EVENTS_VERSION,))
+
+
+def _lock_id(text: str) -> int:
+    """A stable 32-bit id for an advisory lock (Python's hash() differs between processes)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=4).digest(), "big", signed=True)
+
+
+def _refresh_events(conn, keys) -> None:
+    """Merge again the stored incidents of these keys and replace their events (inside a transaction)."""
+    keys = sorted(set(keys))
+    conn.execute("DELETE FROM events WHERE event_key = ANY(%s)", (keys,))
+    rows = conn.execute(f"SELECT ST_X(geom), ST_Y(geom), {_COLS} FROM incidents WHERE merge_key = ANY(%s) "
+                        "ORDER BY merge_key, fid", (keys,)).fetchall()
+    events = store.event_rows([store.incident(r[0], r[1], r[2:]) for r in rows])
+    with conn.cursor() as cur:
+        cur.executemany(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, geom) "
+                        f"VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))}, {_POINT})", events)
+
+
+def save_article(conn, article, incidents, pipeline: str = "") -> None:
+    """`geo.store.save_article` for PostGIS: one transaction, under the article's and its keys' locks.
+
+    A lost connection or a server refusing writes becomes a StoreError (the ingest stops); a value the
+    database cannot hold (e.g. a NUL character) stays the driver's error, which costs only this article.
+    """
+    import psycopg
+    from .merge import merge_key
+
+    aid = store.article_id(article)
+    rows = [(i.lon, i.lat, *store.values(i, aid), merge_key(i)) for i in incidents]
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_ARTICLE, _lock_id(aid)))
+            old = {r[0] for r in conn.execute("SELECT merge_key FROM incidents WHERE article_id = %s", (aid,))}
+            keys = old | {r[-1] for r in rows}
+            with conn.cursor() as cur:
+                cur.executemany("SELECT pg_advisory_xact_lock(%s, %s)",
+                                [(LOCK_KEY, k) for k in sorted({_lock_id(k) for k in keys})])
+                conn.execute("DELETE FROM incidents WHERE article_id = %s", (aid,))
+                cur.executemany(f"INSERT INTO incidents (geom, {_COLS}, merge_key) "
+                                f"VALUES ({_POINT}, {', '.join(['%s'] * (len(COLUMNS) + 1))})", rows)
+            _refresh_events(conn, keys)
+            conn.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+                         f"VALUES ({', '.join(['%s'] * len(ARTICLE_COLUMNS))}) ON CONFLICT (article_id) DO UPDATE SET "
+                         + ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS[1:]),
+                         store.article_row(article, len(incidents), pipeline))
+    except (psycopg.OperationalError, psycopg.InterfaceError, psycopg.errors.InsufficientPrivilege) as e:
+        raise StoreError(f"{_name(conn)}: cannot write ({redact(' '.join(str(e).split()))})") from None
+
+
+def _name(conn) -> str:
+    """The database of a connection as a URL without password, taken from libpq's `info`."""
+    try:
+        i = conn.info
+        return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
+    except Exception:  # noqa: BLE001 - a connection already gone may not tell
+        return "the PostGIS database"
+
+
+def execute(conn, sql: str, args=()):
+    """A statement on an open store; a lost connection becomes a StoreError, which stops an ingest."""
+    import psycopg
+    try:
+        return conn.execute(sql, args)
+    except (psycopg.OperationalError, psycopg.InterfaceError) as e:
+        raise StoreError(f"{_name(conn)}: cannot read ({redact(' '.join(str(e).split()))})") from None
+
+
+def analyze(conn) -> None:
+    import psycopg
+    try:
+        conn.execute("ANALYZE incidents, events, articles")
+    except psycopg.Error:
+        pass
+
+
+def _rows(url: str, sql: str, args=()) -> list[tuple]:
+    import psycopg
+    with connect(url, create=False) as conn:
+        try:
+            return conn.execute(sql, args).fetchall()
+        except psycopg.Error as e:
+            raise StoreError(f"{redact(url)}: cannot read the database ({_message(e, url)})") from None
+
+
+def load_incidents(url: str, start=None, end=None, actors=None, event_types=None) -> list:
+    clause, args = store.where(start, end, actors, event_types)
+    sql = (f"SELECT ST_X(geom), ST_Y(geom), {_COLS} FROM incidents{clause.replace('?', '%s')} "
+           "ORDER BY event_date, incident_id")
+    return [store.incident(r[0], r[1], r[2:]) for r in _rows(url, sql, args)]
+
+
+def event_features(url: str, start=None, end=None, actors=None, event_types=None,
+                   evidence: bool = True) -> Iterator[str] | None:
+    """`geo.store.event_features` for PostGIS: streamed in chunks, never all in memory."""
+    import psycopg
+    from .export import feature_text
+
+    with connect(url, create=False) as conn:
+        if not events_ready(conn):
+            return None
+    clause, args = store.where(start, end, actors, event_types)
+    sql = (f"SELECT feature, {'evidence' if evidence else 'NULL'} FROM events{clause.replace('?', '%s')} "
+           "ORDER BY geo_precision NULLS FIRST, event_date, event_id")
+
+    def stream() -> Iterator[str]:
+        with connect(url, create=False) as conn:
+            try:
+                with conn.cursor() as cur:
+                    yield from (feature_text(h, e) for h, e in cur.stream(sql, args, size=10_000))
+            except psycopg.Error as e:
+                raise StoreError(f"{redact(url)}: cannot read the database ({_message(e, url)})") from None
+    return stream()
+
+
+def articles(url: str) -> list[dict]:
+    rows = _rows(url, f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles "
+                      "ORDER BY published NULLS FIRST, file NULLS FIRST")
+    return [dict(zip(ARTICLE_COLUMNS, r)) for r in rows]
+
+
+def stamp(url: str) -> tuple:
+    """Changes with every saved article: each save rewrites its article row, so its xmin changes."""
+    return tuple(_rows(url, "SELECT count(*), coalesce(sum(xmin::text::bigint), 0) FROM articles")[0])
