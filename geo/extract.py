@@ -12,10 +12,12 @@ from . import dates
 from .lexicon import Lexicon, Theatre, Trigger, load
 from .records import Article, Incident, Mention, Source
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
 _MONTH_NEXT = re.compile(r"(?:^\s*(?:of\s+)?|\b)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
                          r"\b", re.I)
 MAX_GAP = 150  # characters between a trigger and a place of the same clause
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+_CLAUSE_END = re.compile(r"[;:()]|\d")
+_EDGE_PUNCT = re.compile(r"^\W+|\W+$")
 
 
 def _number(tok: str, words: dict) -> int | None:
@@ -37,20 +39,19 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
     if rx["cumulative"].search(sentence):
         return None, None
     words = lex.rules["number_words"]
-    num_re = re.compile(rf"\b(?:{_NUM}|{'|'.join(sorted(map(re.escape, words), key=len, reverse=True))})\b", re.I)
     found: dict[str, int] = {}
-    for m in num_re.finditer(sentence):
+    for m in lex.number_re.finditer(sentence):
         n = _number(m.group(0), words)
-        if n is None or re.fullmatch(r"(?:19|20)\d\d", m.group(0)) or _MONTH_NEXT.search(
+        if n is None or _YEAR_LIKE.fullmatch(m.group(0)) or _MONTH_NEXT.search(
                 sentence[max(0, m.start() - 12):m.start()]) or _MONTH_NEXT.match(sentence[m.end():m.end() + 12]):
             continue  # 'on September 27 left three dead': a day of the month, not a toll
         before = sentence[max(0, m.start() - 40):m.start()]
         cls = ("killed" if rx["casualty_lead_killed"].search(before) else
                "injured" if rx["casualty_lead_injured"].search(before) else None)
         if cls is None:
-            after = re.split(r"[;:()]|\d", sentence[m.end():m.end() + 80])[0]
+            after = _CLAUSE_END.split(sentence[m.end():m.end() + 80])[0]
             for w in after.split()[:6]:
-                w = re.sub(r"^\W+|\W+$", "", w)
+                w = _EDGE_PUNCT.sub("", w)
                 if rx["killed"].fullmatch(w):
                     cls = "killed"
                 elif rx["injured"].fullmatch(w):
@@ -67,7 +68,7 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
 
 def _actor_at(text: str, lex: Lexicon, kinds=("state", "adjective", "metonym")) -> list[tuple[int, int, str, str]]:
     """(start, end, actor, alias kind) of every actor alias in the text."""
-    amap = {a.text: a for a in lex.aliases}
+    amap = lex.alias_map
     return [(m.start(), m.end(), amap[m.group(1)].actor, amap[m.group(1)].kind)
             for m in lex.alias_re.finditer(text) if amap[m.group(1)].kind in kinds]
 
@@ -83,9 +84,10 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
     deny: list[str] = []
     if rx["media"].search(sentence) or rx["media_reported"].search(sentence):
         claim.append("Media")
+    verbs = list(rx["speech_verbs"].finditer(sentence))
     actors = [a for a in _actor_at(sentence, lex, ("state", "adjective", "metonym", "person"))
-              if lex.actors[a[2]]["type"] in ("state", "non_state")]
-    for v in rx["speech_verbs"].finditer(sentence):
+              if lex.actors[a[2]]["type"] in ("state", "non_state")] if verbs else []
+    for v in verbs:
         verb = v.group(0).lower()
         into = deny if rx["denial_verbs"].fullmatch(verb) else claim
         by = re.match(r"\s+by\s+(?:the\s+)?", sentence[v.end():])
@@ -179,7 +181,7 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
     possessive = re.match(r"\s*['’]s\b", after)
     if (subject or possessive) and (lex.rx["venue_after"].search(after) or lex.rx["actor_use_after"].search(after)):
         return False  # 'Baku said', 'Yerevan's defence ministry': the capital stands for the government
-    aliases = {a.text for a in lex.aliases if a.kind in ("metonym", "state")}
+    aliases = lex.place_aliases
     if p.geo_precision >= 3 and not _LOCATIVE.search(before[-40:]):
         return False  # a region named as a topic ('the conflict over X'), not as where it happened
     if (m.text in aliases or m.text.rstrip("'s’") in aliases) and not re.search(
@@ -189,12 +191,19 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
     return theatre is not None and theatre.contains(p.lon, p.lat, p.country)
 
 
-def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre) -> list[tuple[Mention, int]]:
-    """The places of the sentence's incident with their geo precision: observers yield to the direction they face."""
+def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
+                 trigs: list | None = None) -> list[tuple[Mention, int]]:
+    """The places of the sentence's incident with their geo precision: observers yield to the direction they face.
+
+    `trigs` is `_trigger_spans(sentence, lex)` when the caller has it already.
+    """
+    if not mentions:
+        return []
     ok = [m for m in mentions if _place_ok(sentence, m, lex, theatre)]
     heard = re.search(r"\b(?:heard|saw|witnessed|could hear)\b", sentence, re.I)
     ok = [m for m in ok if not lex.rx["observer_at"].search(sentence[max(0, m.start - 60):m.start])
-          or (heard and any(t.kind == "attack" for t, _ in _trigger_spans(sentence, lex)))]
+          or (heard and any(t.kind == "attack" for t, _ in (
+              _trigger_spans(sentence, lex) if trigs is None else trigs)))]
     directed = [m for m in ok if lex.rx["observer_direction"].search(sentence[max(0, m.start - 60):m.start])]
     if directed:
         return [(m, max(2, m.place.geo_precision)) for m in directed]
@@ -323,27 +332,29 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             last_speakers = [x for x in claim + deny if x != "Media"] or last_speakers
         elif _PRONOUN_SPEAKER.search(s):
             claim, inherited = list(last_speakers), True
+        trigs = _trigger_spans(s, lex)
         if lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
-                inherited or not _trigger_spans(s, lex)):
+                inherited or not trigs):
             # 'Baku called the report fake', '... a lie, it added': the speaker denies
             deny, claim = _unique(deny + [c for c in claim if c != "Media"]), []
         deniers += [d for d in deny if d not in deniers]
         carried, prev_now = prev, []
         prev = []
-        if deny and carried and not _pick_places(s, mentions, lex, theatre):
+        if deny and carried and not _pick_places(s, mentions, lex, theatre, trigs):
             for inc in carried:  # 'Yerevan denies it.': a denial of what was just reported
                 inc.denied_by += [d for d in deny if d not in inc.denied_by and d not in inc.claimed_by]
         if s.rstrip().endswith("?") or lex.rx["summary"].search(s):
             pending = None
             continue
-        trigs = _trigger_spans(s, lex)
-        fat, inj = casualties(s, lex)
         if trigs:  # in a long sentence a place far from every trigger belongs to another clause
             mentions = [m for m in mentions if any(min(abs(m.start - t.end()), abs(t.start() - m.end)) <= MAX_GAP
                                                    for _, t in trigs)]
-        places_here = _pick_places(s, mentions, lex, theatre)
+        elif not (pending and lex.rx["continuation"].search(s)):
+            pending = None  # no event here, and none carried on: the common sentence stops here
+            continue
+        places_here = _pick_places(s, mentions, lex, theatre, trigs)
         if not trigs:
-            if pending and places_here and lex.rx["continuation"].search(s):
+            if places_here:
                 trig, tm, when, claim0, a1_0 = pending
                 trigs = [(trig, tm)]
                 claim = claim or claim0
@@ -359,6 +370,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         if when is None or when.background:
             continue
         trig, tm = trigs[0]
+        fat, inj = casualties(s, lex)
         if trig.kind == "casualty" and fat is None and inj is None:
             continue  # 'death' or 'killed' with no toll: a figure of speech or a reference, not a report
         places = places_here

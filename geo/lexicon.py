@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
+NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a figure as written in news: 7, 120, 1,200
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class Lexicon:
     actors: dict
     aliases: tuple[Alias, ...]
     alias_re: re.Pattern
+    alias_map: dict  # alias text -> Alias (the last of equal texts, as alias_re's match is looked up)
+    place_aliases: frozenset  # texts of state and metonym aliases: names that stand for a party
+    number_re: re.Pattern  # a figure or a number word
     opponents: dict
     rules: dict
     rx: dict  # compiled rule patterns by name
@@ -113,11 +117,15 @@ def load(data_dir: str | None = None) -> Lexicon:
     rx = {k: _compile(rf"\b{v}\b" if k in _WORDY else v) for k, v in ru.items()
           if isinstance(v, str) and not k.startswith("_")}
     rx["summary"] = _compile(ev["summary"])
+    words = ru["number_words"]
+    number_re = re.compile(rf"\b(?:{NUM}|{'|'.join(sorted(map(re.escape, words), key=len, reverse=True))})\b", re.I)
     theatres = []
     for f in sorted((d / "theatres").glob("*.json")):
         t = json.loads(f.read_text(encoding="utf-8"))
         theatres.append(Theatre(t["name"], tuple(t["countries"]), tuple(t["bbox"]), t["sides"],
                                 t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
                                 tuple(sorted(t.get("country_sides", {}).items()))))
-    return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, ac.get("opponents", {}), ru, rx,
+    return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, {a.text: a for a in aliases},
+                   frozenset(a.text for a in aliases if a.kind in ("metonym", "state")), number_re,
+                   ac.get("opponents", {}), ru, rx,
                    _compile(rf"\b{ev['hypothetical']}\b"), re.compile(r"\b" + ev["negations"], re.I), tuple(theatres))
