@@ -284,11 +284,13 @@ def _attributions(sentences: list[str], max_len: int = 6) -> dict[int, str]:
 
 def _mentions(article_sentences: list[str], gazetteer) -> list[list[Mention]]:
     """Mentions per sentence; homonyms resolved near the article's unambiguous places."""
-    first = [gazetteer.find_mentions(s) for s in article_sentences]
+    spans = [gazetteer.spans(s) for s in article_sentences]
+    first = [gazetteer.mentions_at(s, sp) if sp else [] for s, sp in zip(article_sentences, spans)]
     ctx = list({m.place.geonameid: m.place for ms in first for m in ms if m.place.geo_precision == 1}.values())
     if not ctx:
         return first
-    return [gazetteer.find_mentions(s, context_places=ctx) if ms else ms for s, ms in zip(article_sentences, first)]
+    return [gazetteer.mentions_at(s, sp, context_places=ctx) if ms else ms
+            for s, sp, ms in zip(article_sentences, spans, first)]
 
 
 def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Incident]:

@@ -100,6 +100,12 @@ def key(s: str, normalized: str | None = None) -> str:
     return _DOUBLE_RE.sub(r"\1", k)
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_key(word: str) -> str:
+    """`key` of a capitalised word of running text: the same words come back in every article."""
+    return key(word)
+
+
 _GENERIC_RE = re.compile(r"\s+(?:city|town|village|settlement|(?:city|town) cent(?:er|re))$", re.I)
 _CYRILLIC_CASE_RE = re.compile(r"(?<=[\u0400-\u04ff]{3})(?:ом|ем|ой|ей|ах|ях|у|ю|а|я|е|и|ы)$")
 
@@ -412,7 +418,7 @@ class Gazetteer:
             f = fold(m.group(0))
             if f in stop.strict or f in stop.soft or f in stop.blockers:
                 continue
-            k = key(m.group(0))
+            k = _word_key(m.group(0))
             if len(k) >= VARIANT_MIN_KEY and k in self._theatre_keys():
                 out.append((m.start(), m.end(), _VARIANT + k))
         return out
@@ -428,6 +434,13 @@ class Gazetteer:
 
         Homonyms are ranked with the unambiguous places found in the same text as context.
         """
+        if not text:
+            return []
+        return self.mentions_at(text, self.spans(text), context_countries, context_places)
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, index key) of the names `find_mentions` keeps, in text order; no context needed,
+        so a caller that ranks the same text twice (with and without context) finds them once."""
         if not text:
             return []
         folded = fold_text(text)
@@ -460,6 +473,11 @@ class Gazetteer:
             chosen.append((start, end, k))
         chosen += self._variant_spans(text, taken)
         chosen.sort()
+        return chosen
+
+    def mentions_at(self, text: str, chosen: list[tuple[int, int, str]], context_countries=None,
+                    context_places=None) -> list[Mention]:
+        """The places of `spans(text)`, homonyms ranked with the context and the text's unambiguous places."""
         places = self.places
         idx = self._primary_idx
         context = list(context_places or [])
