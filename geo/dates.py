@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .prefilter import screen
+
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december"]
@@ -33,6 +35,10 @@ _RELATIVE = [
     (re.compile(r"\b(?:earlier this|this) month\b", re.I), -10, 3),
 ]
 _MAY_VERB = re.compile(r"\bmay\s+(?:be|have|not|also|still|well|soon|never|\w+ed|\w+)\b", re.I)
+_DIGIT = re.compile(r"\d")
+# Without a digit only these can date a sentence; most sentences have none of their words.
+_MAY_DATE = screen({"decade": _DECADE_WORDS, "weekday": _WEEKDAY, "month": _MONTH_ONLY,
+                    **{i: p for i, (p, _, _) in enumerate(_RELATIVE)}})
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ def resolve(sentence: str, published: date | None) -> When | None:
     if published is None:
         return None
     s = sentence
+    if _DIGIT.search(s) is None and not _MAY_DATE(s):
+        return When(published, 2)  # no year, day, weekday, month or relative time: the branches below agree
     years = [m for m in _YEAR.finditer(s) if not _is_number_context(s, m)
              and not re.search(r"\b(?:since|than(?: in)?|until|before|after)\s+(?:the\s+)?(?:early\s+|late\s+)?$",
                                s[max(0, m.start() - 25):m.start()], re.I)]

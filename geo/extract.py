@@ -80,11 +80,13 @@ def _belligerent(actor: str | None, lex: Lexicon) -> bool:
 def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
     """(claimants, deniers): subjects of speech verbs, 'according to X', a reporter who saw it."""
     rx = lex.rx
+    may = lex.may_match(sentence)
     claim: list[str] = []
     deny: list[str] = []
-    if rx["media"].search(sentence) or rx["media_reported"].search(sentence):
+    if "media" in may and rx["media"].search(sentence) or "media_reported" in may and rx["media_reported"].search(
+            sentence):
         claim.append("Media")
-    verbs = list(rx["speech_verbs"].finditer(sentence))
+    verbs = list(rx["speech_verbs"].finditer(sentence)) if "speech_verbs" in may else []
     actors = [a for a in _actor_at(sentence, lex, ("state", "adjective", "metonym", "person"))
               if lex.actors[a[2]]["type"] in ("state", "non_state")] if verbs else []
     for v in verbs:
@@ -147,10 +149,13 @@ def attacker(sentence: str, trig_span: tuple[int, int], lex: Lexicon, claimed: l
 
 def _trigger_spans(sentence: str, lex: Lexicon) -> list[tuple[Trigger, re.Match]]:
     out = []
-    for t in lex.triggers:
+    may = lex.may_match(sentence)
+    for i, t in enumerate(lex.triggers):
+        if i not in may:
+            continue
         for m in t.pattern.finditer(sentence):
             pre = sentence[max(0, m.start() - 45):m.start()]
-            if lex.hypothetical.search(sentence, max(0, m.start() - 45), m.start()) \
+            if "hypothetical" in may and lex.hypothetical.search(sentence, max(0, m.start() - 45), m.start()) \
                     and not re.search(r"[.;]", pre[-20:]):  # searched in place: a slice would cut words
                 continue
             if re.search(r"\b(?:no|not|without|nor|never|any)\s+(?:\w+\s+)?$", pre, re.I):
@@ -335,7 +340,8 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         elif _PRONOUN_SPEAKER.search(s):
             claim, inherited = list(last_speakers), True
         trigs = _trigger_spans(s, lex)
-        if lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
+        may = lex.may_match(s)
+        if "denial" in may and lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
                 inherited or not trigs):
             # 'Baku called the report fake', '... a lie, it added': the speaker denies
             deny, claim = _unique(deny + [c for c in claim if c != "Media"]), []
@@ -345,13 +351,13 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         if deny and carried and not _pick_places(s, mentions, lex, theatre, trigs):
             for inc in carried:  # 'Yerevan denies it.': a denial of what was just reported
                 inc.denied_by += [d for d in deny if d not in inc.denied_by and d not in inc.claimed_by]
-        if s.rstrip().endswith("?") or lex.rx["summary"].search(s):
+        if s.rstrip().endswith("?") or "summary" in may and lex.rx["summary"].search(s):
             pending = None
             continue
         if trigs:  # in a long sentence a place far from every trigger belongs to another clause
             mentions = [m for m in mentions if any(min(abs(m.start - t.end()), abs(t.start() - m.end)) <= MAX_GAP
                                                    for _, t in trigs)]
-        elif not (pending and lex.rx["continuation"].search(s)):
+        elif not (pending and "continuation" in may and lex.rx["continuation"].search(s)):
             pending = None  # no event here, and none carried on: the common sentence stops here
             continue
         places_here = _pick_places(s, mentions, lex, theatre, trigs)

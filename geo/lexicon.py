@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .prefilter import screen
 
 DATA = Path(__file__).parent / "data"
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a figure as written in news: 7, 120, 1,200
@@ -88,6 +91,8 @@ class Lexicon:
     hypothetical: re.Pattern
     negation: re.Pattern
     theatres: tuple[Theatre, ...]
+    # text -> which of `rx`'s names, "hypothetical" and trigger indexes may match in it or in any part of it
+    may_match: Callable[[str], frozenset]
 
     def side(self, actor: str | None) -> str | None:
         return self.actors.get(actor, {}).get("side") if actor else None
@@ -125,7 +130,9 @@ def load(data_dir: str | None = None) -> Lexicon:
         theatres.append(Theatre(t["name"], tuple(t["countries"]), tuple(t["bbox"]), t["sides"],
                                 t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
                                 tuple(sorted(t.get("country_sides", {}).items()))))
+    hypothetical = _compile(rf"\b{ev['hypothetical']}\b")
+    may_match = screen({**rx, "hypothetical": hypothetical, **{i: t.pattern for i, t in enumerate(triggers)}})
     return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, {a.text: a for a in aliases},
                    frozenset(a.text for a in aliases if a.kind in ("metonym", "state")), number_re,
-                   ac.get("opponents", {}), ru, rx,
-                   _compile(rf"\b{ev['hypothetical']}\b"), re.compile(r"\b" + ev["negations"], re.I), tuple(theatres))
+                   ac.get("opponents", {}), ru, rx, hypothetical, re.compile(r"\b" + ev["negations"], re.I),
+                   tuple(theatres), may_match)
