@@ -13,11 +13,13 @@ The regular expressions are written to stay linear on pathological lines (100,00
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import json
 import re
 import stat
 import unicodedata
+from collections import Counter
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
@@ -296,6 +298,12 @@ _TAIL = 2000  # how far back the abbreviation and URL checks look
 
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, also where scraped text lost the space ('said.The')."""
+    return list(_split_sentences(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _split_sentences(text: str) -> tuple[str, ...]:
+    """Cached for the last paragraphs: the reader splits each one, then extraction splits it again."""
     out, start = [], 0
     for m in _SPLIT.finditer(text):
         end = m.end(1)
@@ -317,7 +325,7 @@ def split_sentences(text: str) -> list[str]:
     tail = text[start:].strip()
     if tail:
         out.append(tail)
-    return out
+    return tuple(out)
 
 
 # --- HTML pages -------------------------------------------------------------------------------------
@@ -525,13 +533,19 @@ _CODEC_NAMES = {"cp1251": "Windows-1251", "koi8_r": "KOI8-R", "cp1252": "Latin-1
                 "utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "utf-32": "UTF-32"}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")  # C0 bar layout, DEL, C1, U+FFFD
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
 def _control_share(text: str) -> float:
     """Share of characters no prose contains: control codes (bar layout ones), unassigned, private, U+FFFD."""
     sample = text[:100_000]
     if not sample:
         return 0.0
-    bad = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f\v") or c == "\ufffd"
-              or ("\x7f" <= c < "\xa0") or (c > "\x7f" and unicodedata.category(c) in ("Cn", "Co", "Cs")))
+    bad = len(_CONTROL.findall(sample))
+    if not sample.isascii():  # unassigned, private use, surrogates: looked up once per distinct character
+        bad += sum(n for c, n in Counter(_NON_ASCII.findall(sample)).items()
+                   if unicodedata.category(c) in ("Cn", "Co", "Cs"))
     return bad / len(sample)
 
 
