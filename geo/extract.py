@@ -10,6 +10,7 @@ import re
 
 from . import dates
 from .lexicon import Lexicon, Theatre, Trigger, load
+from .prefilter import screen
 from .records import Article, Incident, Mention, Source
 
 _MONTH_NEXT = re.compile(r"(?:^\s*(?:of\s+)?|\b)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -86,10 +87,11 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
     if "media" in may and rx["media"].search(sentence) or "media_reported" in may and rx["media_reported"].search(
             sentence):
         claim.append("Media")
-    verbs = list(rx["speech_verbs"].finditer(sentence)) if "speech_verbs" in may else []
     actors = [a for a in _actor_at(sentence, lex, ("state", "adjective", "metonym", "person"))
-              if lex.actors[a[2]]["type"] in ("state", "non_state")] if verbs else []
-    for v in verbs:
+              if lex.actors[a[2]]["type"] in ("state", "non_state")] if "aliases" in may else []
+    if not actors or "speech_verbs" not in may:
+        return _unique(claim), []  # no party, or no verb of speech: only the media can claim
+    for v in rx["speech_verbs"].finditer(sentence):
         verb = v.group(0).lower()
         into = deny if rx["denial_verbs"].fullmatch(verb) else claim
         by = re.match(r"\s+by\s+(?:the\s+)?", sentence[v.end():])
@@ -254,9 +256,16 @@ def _lead_sentences(article: Article) -> list[str]:
     return []
 
 
-_PRONOUN_SPEAKER = re.compile(r"\b(?:it|he|she|they|the (?:\w+ )?ministry|officials|the army|the military|"
-                              r"the (?:\w+ )?(?:statement|spokes\w+))\s+(?:\w+\s+)?(?:said|says|added|claimed|"
-                              r"reported|stated|wrote|noted)\b|^[\"“]|[\"”]\s*$", re.I)
+_PRONOUN_SAID = re.compile(r"\b(?:it|he|she|they|the (?:\w+ )?ministry|officials|the army|the military|"
+                           r"the (?:\w+ )?(?:statement|spokes\w+))\s+(?:\w+\s+)?(?:said|says|added|claimed|"
+                           r"reported|stated|wrote|noted)\b", re.I)
+_MAY_PRONOUN_SAID = screen({"said": _PRONOUN_SAID})
+_QUOTED = re.compile(r"^[\"“]|[\"”]\s*$")
+
+
+def _pronoun_speaker(s: str) -> bool:
+    """'it said', 'the ministry added', or a quotation: the last named speaker goes on speaking."""
+    return bool(_MAY_PRONOUN_SAID(s) and _PRONOUN_SAID.search(s) or _QUOTED.search(s))
 
 
 _OPEN_Q, _CLOSE_Q = "\"“«", "\"”»"
@@ -337,7 +346,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             claim, deny = speakers(said, lex)
         if claim or deny:
             last_speakers = [x for x in claim + deny if x != "Media"] or last_speakers
-        elif _PRONOUN_SPEAKER.search(s):
+        elif _pronoun_speaker(s):
             claim, inherited = list(last_speakers), True
         trigs = _trigger_spans(s, lex)
         may = lex.may_match(s)

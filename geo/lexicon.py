@@ -91,7 +91,7 @@ class Lexicon:
     hypothetical: re.Pattern
     negation: re.Pattern
     theatres: tuple[Theatre, ...]
-    # text -> which of `rx`'s names, "hypothetical" and trigger indexes may match in it or in any part of it
+    # text -> which of `rx`'s names, "hypothetical", "aliases" and trigger indexes may match in it or in a part of it
     may_match: Callable[[str], frozenset]
 
     def side(self, actor: str | None) -> str | None:
@@ -131,7 +131,8 @@ def load(data_dir: str | None = None) -> Lexicon:
                                 t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
                                 tuple(sorted(t.get("country_sides", {}).items()))))
     hypothetical = _compile(rf"\b{ev['hypothetical']}\b")
-    may_match = screen({**rx, "hypothetical": hypothetical, **{i: t.pattern for i, t in enumerate(triggers)}})
+    may_match = screen({**rx, "hypothetical": hypothetical, "aliases": alias_re,
+                        **{i: t.pattern for i, t in enumerate(triggers)}})
     return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, {a.text: a for a in aliases},
                    frozenset(a.text for a in aliases if a.kind in ("metonym", "state")), number_re,
                    ac.get("opponents", {}), ru, rx, hypothetical, re.compile(r"\b" + ev["negations"], re.I),
