@@ -100,12 +100,6 @@ def key(s: str, normalized: str | None = None) -> str:
     return _DOUBLE_RE.sub(r"\1", k)
 
 
-@functools.lru_cache(maxsize=65536)
-def _word_key(word: str) -> str:
-    """`key` of a capitalised word of running text: the same words come back in every article."""
-    return key(word)
-
-
 _GENERIC_RE = re.compile(r"\s+(?:city|town|village|settlement|(?:city|town) cent(?:er|re))$", re.I)
 _CYRILLIC_CASE_RE = re.compile(r"(?<=[\u0400-\u04ff]{3})(?:ом|ем|ой|ей|ах|ях|у|ю|а|я|е|и|ы)$")
 
@@ -196,6 +190,7 @@ class Gazetteer:
         self._fuzzy_list: list[str] | None = None
         self._automaton = None
         self._tkeys: dict[str, list[int]] | None = None
+        self._variants: dict[str, str | None] = {}  # capitalised word -> its variant span key, or None
         idx = self._primary_idx
         for i, f in enumerate(features):
             p = f["properties"]
@@ -411,17 +406,30 @@ class Gazetteer:
     def _variant_spans(self, text: str, taken: bytearray) -> list[tuple[int, int, str]]:
         """Capitalised words the automaton missed whose phonetic key is a theatre place's."""
         out = []
-        stop = self.stopwords
         for m in _CAP_WORD_RE.finditer(text):
             if any(taken[m.start():m.end()]):
                 continue
-            f = fold(m.group(0))
-            if f in stop.strict or f in stop.soft or f in stop.blockers:
-                continue
-            k = _word_key(m.group(0))
-            if len(k) >= VARIANT_MIN_KEY and k in self._theatre_keys():
-                out.append((m.start(), m.end(), _VARIANT + k))
+            word = m.group(0)
+            v = self._variants.get(word, "")
+            if v == "":
+                v = self._variant(word)
+                if len(self._variants) >= 100_000:  # the same words come back in every article: keep them, boundedly
+                    self._variants.clear()
+                self._variants[word] = v
+            if v is not None:
+                out.append((m.start(), m.end(), v))
         return out
+
+    def _variant(self, word: str) -> str | None:
+        """The span key of a capitalised word when it is a spelling variant of a theatre place, else None."""
+        stop = self.stopwords
+        f = fold(word)
+        if f in stop.strict or f in stop.soft or f in stop.blockers:
+            return None
+        k = key(word)
+        if len(k) >= VARIANT_MIN_KEY and k in self._theatre_keys():
+            return _VARIANT + k
+        return None
 
     def _place_context(self, text: str, start: int, end: int, strict: bool) -> bool:
         before = text[max(0, start - 40):start]
