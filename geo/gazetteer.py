@@ -209,7 +209,7 @@ class Gazetteer:
             names = self._names[i] if detailed else self._names[i][:2]
             if not detailed:
                 self._world.append(i)
-            for n in names:
+            for n in dict.fromkeys(names):  # a name twice (name = asciiname) would index the same key again
                 k = fold(n)
                 if not k:
                     continue

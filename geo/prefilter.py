@@ -144,10 +144,11 @@ def screen(patterns: dict[Hashable, re.Pattern | str]) -> Callable[[str], frozen
     """
     import ahocorasick
 
-    always = frozenset(name for name, p in patterns.items() if factors(p) is None)
+    found = {name: factors(p) for name, p in patterns.items()}
+    always = frozenset(name for name, words in found.items() if words is None)
     by_word: dict[str, set] = {}
-    for name, p in patterns.items():
-        for w in factors(p) or ():
+    for name, words in found.items():
+        for w in words or ():
             by_word.setdefault(w, set()).add(name)
     auto = ahocorasick.Automaton()
     for w, names in by_word.items():
