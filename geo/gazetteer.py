@@ -34,6 +34,7 @@ FUZZY_MIN_LEN = 5
 MIN_MENTION_LEN = 4
 VARIANT_MIN_KEY = 7
 _VARIANT = "\x00variant:"
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # a run of characters for which str.isalnum() holds (tested on all code points)
 _CAP_WORD_RE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-ÞƏ][a-zà-öø-ÿəğışçü]{5,}(?![\w-])")
 
 
@@ -188,7 +189,7 @@ class Gazetteer:
         self._norm_idx: dict[str, list[int]] | None = None
         self._key_idx: dict[str, list[int]] | None = None
         self._fuzzy_list: list[str] | None = None
-        self._automaton = None
+        self._mention_idx = None
         self._tkeys: dict[str, list[int]] | None = None
         self._variants: dict[str, str | None] = {}  # capitalised word -> its variant span key, or None
         idx = self._primary_idx
@@ -372,20 +373,34 @@ class Gazetteer:
         return [Match(self.places[i], score, name, method) for _, i in ranked]
 
     # ---- mentions --------------------------------------------------------------------------
-    def automaton(self):
-        """The Aho-Corasick automaton over folded names (built once, on first use)."""
-        if self._automaton is None:
+    def mention_index(self) -> tuple[dict[str, tuple[int, ...]], frozenset[str], object]:
+        """How `keys_in` finds the mention keys (built once, on first use): the folded names of at least
+        MIN_MENTION_LEN characters that are not numbers, and the stopword blockers.
+
+        A key that starts with a letter or digit can only start where a word of the text does, and that
+        word is the key's first word: so the lengths of the keys by first word, looked up word by word,
+        give every key a character automaton over the whole text would (one lookup per word instead of
+        a walk of a large automaton per character). The few keys that start with a sign ('s Gravenzande)
+        go through a small Aho-Corasick automaton (None when there are none).
+        """
+        if self._mention_idx is None:
             import ahocorasick
 
-            a = ahocorasick.Automaton()
-            for k in self._primary_idx:
-                if len(k) >= MIN_MENTION_LEN and not k.isdigit():
-                    a.add_word(k, k)
-            for k in self.stopwords.blockers:
-                a.add_word(k, k)
-            a.make_automaton()
-            self._automaton = a
-        return self._automaton
+            keys = {k for k in self._primary_idx if len(k) >= MIN_MENTION_LEN and not k.isdigit()}
+            keys |= self.stopwords.blockers
+            lengths: dict[str, set[int]] = {}
+            odd = ahocorasick.Automaton()
+            for k in keys:
+                m = _ALNUM_RUN.match(k)
+                if m:
+                    lengths.setdefault(m.group(0), set()).add(len(k))
+                else:
+                    odd.add_word(k, k)
+            if len(odd):
+                odd.make_automaton()
+            self._mention_idx = ({w: tuple(sorted(ls)) for w, ls in lengths.items()}, frozenset(keys),
+                                 odd if len(odd) else None)
+        return self._mention_idx
 
     def _theatre_keys(self) -> dict[str, list[int]]:
         """Phonetic keys of the theatre's places, for spellings no list has (Stephanakert, Mingecevir)."""
@@ -446,6 +461,28 @@ class Gazetteer:
             return []
         return self.mentions_at(text, self.spans(text), context_countries, context_places)
 
+    def keys_in(self, folded: str) -> list[tuple[int, int, str]]:
+        """(start, end, key) of every mention key in a folded text that stands as whole words, not inside a
+        longer word; in no particular order."""
+        lengths, keys, odd = self.mention_index()
+        n = len(folded)
+        found = []
+        for m in _ALNUM_RUN.finditer(folded):
+            lens = lengths.get(m.group(0))
+            if lens:
+                start = m.start()
+                for ln in lens:
+                    end = start + ln
+                    if end <= n and (end == n or not folded[end].isalnum()) and folded[start:end] in keys:
+                        found.append((start, end, folded[start:end]))
+        if odd is not None:
+            for end_idx, k in odd.iter(folded):
+                start = end_idx - len(k) + 1
+                end = end_idx + 1
+                if not ((start > 0 and folded[start - 1].isalnum()) or (end < n and folded[end].isalnum())):
+                    found.append((start, end, k))
+        return found
+
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, index key) of the names `find_mentions` keeps, in text order; no context needed,
         so a caller that ranks the same text twice (with and without context) finds them once."""
@@ -455,15 +492,8 @@ class Gazetteer:
         n = len(folded)
         lower_ok = self._lower_ok
         blockers = self.stopwords.blockers
-        spans = []
-        for end_idx, k in self.automaton().iter(folded):
-            start = end_idx - len(k) + 1
-            end = end_idx + 1
-            if (start > 0 and folded[start - 1].isalnum()) or (end < n and folded[end].isalnum()):
-                continue
-            if text[start].islower() and k not in lower_ok and k not in blockers:
-                continue
-            spans.append((start, end, k))
+        spans = [(start, end, k) for start, end, k in self.keys_in(folded)
+                 if not (text[start].islower() and k not in lower_ok and k not in blockers)]
         spans.sort(key=lambda t: (t[0] - t[1], t[0]))
         taken = bytearray(n)
         chosen = []
