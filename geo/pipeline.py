@@ -176,18 +176,21 @@ def _database_failed(e: Exception) -> bool:
     return isinstance(e, (sqlite3.OperationalError, sqlite3.InternalError)) or type(e) is sqlite3.DatabaseError
 
 
-def _outcomes(files: list[Path], conn, version: str, workers: int, scheduler):
+def _outcomes(files: list[Path], conn, version: str, workers: int, scheduler, started=None):
     """(Report, article, incidents) per file in input order: here, or on local processes or a Dask cluster.
 
-    Workers only read and extract; the store is written here, one transaction per article.
+    Workers only read and extract; the store is written here, one transaction per article. `started` is
+    an extraction of these files already under way (`parallel.extract_files` with nothing to skip).
     """
     if workers == 1 and scheduler is None:
         gaz = _gazetteer()
         for f in files:
             yield _read_and_extract(f, conn, gaz, version)
         return
-    from .parallel import extract_files
-    for f, got, incidents in extract_files(files, workers, scheduler, skip=store.stored_texts(conn, version)):
+    if started is None:
+        from .parallel import extract_files
+        started = extract_files(files, workers, scheduler, skip=store.stored_texts(conn, version))
+    for f, got, incidents in started:
         if isinstance(got, str):
             yield Report(str(f), False, reason=got), None, None
         elif incidents is None:
@@ -212,6 +215,12 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
         print(r.line(), file=out)
     show = progress if progress is not None else (len(files) > 20 and sys.stderr.isatty())
     with contextlib.ExitStack() as stack:
+        started = None
+        if files and (scheduler is not None or workers is None or workers > 1) and not os.path.lexists(db):
+            # A new store has nothing to skip: the workers start now and extract while the store is
+            # created (GDAL, about half a second) rather than after it.
+            from .parallel import extract_files
+            started = stack.enter_context(contextlib.closing(extract_files(files, workers, scheduler)))
         try:
             conn = stack.enter_context(store.connect(db))
         except store.StoreError as e:
@@ -220,8 +229,11 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
             return reports + [Report(str(f), False, reason="not ingested: the database cannot be used")
                               for f in files]
         version = pipeline_version()
+        if started is not None and store.stored_texts(conn, version):
+            started.close()  # another process stored articles meanwhile: extract again, skipping those
+            started = None
         for k, (f, (rep, article, incidents)) in enumerate(
-                zip(files, _outcomes(files, conn, version, workers, scheduler)), 1):
+                zip(files, _outcomes(files, conn, version, workers, scheduler, started)), 1):
             if article is not None:
                 try:
                     store.save_article(conn, article, incidents, version)
