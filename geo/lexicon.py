@@ -98,6 +98,8 @@ class Lexicon:
         return self.actors.get(actor, {}).get("side") if actor else None
 
 
+# The patterns extraction runs on every sentence, worth a screen; the others run on sentences with an event.
+_SCREENED = ("media", "media_reported", "speech_verbs", "denial", "summary", "continuation")
 _WORDY = {"speech_verbs", "denial_verbs", "denial", "killed", "injured", "speaker_nouns", "people_nouns"}
 
 
@@ -131,8 +133,8 @@ def load(data_dir: str | None = None) -> Lexicon:
                                 t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
                                 tuple(sorted(t.get("country_sides", {}).items()))))
     hypothetical = _compile(rf"\b{ev['hypothetical']}\b")
-    may_match = screen({**rx, "hypothetical": hypothetical, "aliases": alias_re,
-                        **{i: t.pattern for i, t in enumerate(triggers)}})
+    may_match = screen({**{k: rx[k] for k in _SCREENED}, "hypothetical": hypothetical, "aliases": alias_re,
+                        **{i: t.pattern for i, t in enumerate(triggers)}}, always=rx.keys() - set(_SCREENED))
     return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, {a.text: a for a in aliases},
                    frozenset(a.text for a in aliases if a.kind in ("metonym", "state")), number_re,
                    ac.get("opponents", {}), ru, rx, hypothetical, re.compile(r"\b" + ev["negations"], re.I),

@@ -11,7 +11,7 @@ or any word alone) is always kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
 
 try:
@@ -137,31 +137,40 @@ def factors(pattern: re.Pattern | str) -> frozenset[str] | None:
     return frozenset(found) if found else None
 
 
-def screen(patterns: dict[Hashable, re.Pattern | str]) -> Callable[[str], frozenset]:
-    """A function: text -> the names in `patterns` of those that may match it (all that do, maybe more).
+def screen(patterns: dict[Hashable, re.Pattern | str],
+           always: Iterable[Hashable] = ()) -> Callable[[str], frozenset]:
+    """A function: text -> the names in `patterns` of those that may match it (all that do, maybe more),
+    and the names in `always` (patterns not worth screening, reported whatever the text).
 
     Kept for the last few texts: extraction asks about the same sentence from several places.
     """
     import ahocorasick
 
     found = {name: factors(p) for name, p in patterns.items()}
-    always = frozenset(name for name, words in found.items() if words is None)
-    by_word: dict[str, set] = {}
-    for name, words in found.items():
-        for w in words or ():
-            by_word.setdefault(w, set()).add(name)
+    screened = [name for name, words in found.items() if words is not None]
+    base = frozenset(always) | {name for name, words in found.items() if words is None}
+    bits: dict[str, int] = {}  # word -> the bits of the patterns it may belong to
+    for i, name in enumerate(screened):
+        for w in found[name]:
+            bits[w] = bits.get(w, 0) | 1 << i
     auto = ahocorasick.Automaton()
-    for w, names in by_word.items():
-        auto.add_word(w, frozenset(names))
-    if by_word:
+    for w, b in bits.items():
+        auto.add_word(w, b)
+    if bits:
         auto.make_automaton()
+    sets: dict[int, frozenset] = {0: base}  # the few combinations that occur, built once each
 
     @lru_cache(maxsize=8)
     def may_match(text: str) -> frozenset:
-        found = set(always)
-        if by_word:
-            for _, names in auto.iter(fold(text)):
-                found |= names
-        return frozenset(found)
+        mask = 0
+        if bits:
+            for _, b in auto.iter(fold(text)):
+                mask |= b
+        got = sets.get(mask)
+        if got is None:
+            if len(sets) > 4096:
+                sets.clear()
+            got = sets[mask] = base | {name for i, name in enumerate(screened) if mask >> i & 1}
+        return got
 
     return may_match
