@@ -373,32 +373,39 @@ class Gazetteer:
         return [Match(self.places[i], score, name, method) for _, i in ranked]
 
     # ---- mentions --------------------------------------------------------------------------
-    def mention_index(self) -> tuple[dict[str, tuple[int, ...]], frozenset[str], object]:
+    def mention_index(self) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]], frozenset[str],
+                                     object]:
         """How `keys_in` finds the mention keys (built once, on first use): the folded names of at least
         MIN_MENTION_LEN characters that are not numbers, and the stopword blockers.
 
         A key that starts with a letter or digit can only start where a word of the text does, and that
         word is the key's first word: so the lengths of the keys by first word, looked up word by word,
         give every key a character automaton over the whole text would (one lookup per word instead of
-        a walk of a large automaton per character). The few keys that start with a sign ('s Gravenzande)
-        go through a small Aho-Corasick automaton (None when there are none).
+        a walk of a large automaton per character); the same for the keys a lower-case word may start
+        (lower-case names, blockers). The few keys that start with a sign ('s Gravenzande) go through a
+        small Aho-Corasick automaton (None when there are none).
         """
         if self._mention_idx is None:
             import ahocorasick
 
             keys = {k for k in self._primary_idx if len(k) >= MIN_MENTION_LEN and not k.isdigit()}
             keys |= self.stopwords.blockers
+            lower = self._lower_ok | self.stopwords.blockers
             lengths: dict[str, set[int]] = {}
+            lower_lengths: dict[str, set[int]] = {}
             odd = ahocorasick.Automaton()
             for k in keys:
                 m = _ALNUM_RUN.match(k)
                 if m:
                     lengths.setdefault(m.group(0), set()).add(len(k))
+                    if k in lower:
+                        lower_lengths.setdefault(m.group(0), set()).add(len(k))
                 else:
                     odd.add_word(k, k)
             if len(odd):
                 odd.make_automaton()
-            self._mention_idx = ({w: tuple(sorted(ls)) for w, ls in lengths.items()}, frozenset(keys),
+            self._mention_idx = ({w: tuple(sorted(ls)) for w, ls in lengths.items()},
+                                 {w: tuple(sorted(ls)) for w, ls in lower_lengths.items()}, frozenset(keys),
                                  odd if len(odd) else None)
         return self._mention_idx
 
@@ -461,14 +468,20 @@ class Gazetteer:
             return []
         return self.mentions_at(text, self.spans(text), context_countries, context_places)
 
-    def keys_in(self, folded: str) -> list[tuple[int, int, str]]:
+    def keys_in(self, folded: str, text: str | None = None) -> list[tuple[int, int, str]]:
         """(start, end, key) of every mention key in a folded text that stands as whole words, not inside a
-        longer word; in no particular order."""
-        lengths, keys, odd = self.mention_index()
+        longer word; in no particular order.
+
+        Given `text` (the text before folding), a key that starts with a letter that is lower case there
+        is looked for only when lower case is allowed for it (`_lower_ok`, blockers): the only ones `spans`
+        would keep; most words of a sentence are lower case.
+        """
+        lengths, lower_lengths, keys, odd = self.mention_index()
         n = len(folded)
         found = []
         for m in _ALNUM_RUN.finditer(folded):
-            lens = lengths.get(m.group(0))
+            lower = text is not None and text[m.start()].islower()
+            lens = (lower_lengths if lower else lengths).get(m.group(0))
             if lens:
                 start = m.start()
                 for ln in lens:
@@ -492,7 +505,7 @@ class Gazetteer:
         n = len(folded)
         lower_ok = self._lower_ok
         blockers = self.stopwords.blockers
-        spans = [(start, end, k) for start, end, k in self.keys_in(folded)
+        spans = [(start, end, k) for start, end, k in self.keys_in(folded, text)
                  if not (text[start].islower() and k not in lower_ok and k not in blockers)]
         spans.sort(key=lambda t: (t[0] - t[1], t[0]))
         taken = bytearray(n)
