@@ -303,7 +303,7 @@ def _mentions(article_sentences: list[str], gazetteer) -> list[list[Mention]]:
     ctx = list({m.place.geonameid: m.place for ms in first for m in ms if m.place.geo_precision == 1}.values())
     if not ctx:
         return first
-    return [gazetteer.mentions_at(s, sp, context_places=ctx) if ms else ms
+    return [gazetteer.mentions_at(s, sp, context_places=ctx) if ms and gazetteer.has_homonyms(sp) else ms
             for s, sp, ms in zip(article_sentences, spans, first)]
 
 

@@ -526,6 +526,11 @@ class Gazetteer:
         chosen.sort()
         return chosen
 
+    def has_homonyms(self, chosen: list[tuple[int, int, str]]) -> bool:
+        """Whether a name of `spans(text)` has several places: only then can context change `mentions_at`."""
+        idx = self._primary_idx
+        return any(not k.startswith(_VARIANT) and len(idx[k]) > 1 for _, _, k in chosen)
+
     def mentions_at(self, text: str, chosen: list[tuple[int, int, str]], context_countries=None,
                     context_places=None) -> list[Mention]:
         """The places of `spans(text)`, homonyms ranked with the context and the text's unambiguous places."""
