@@ -192,6 +192,7 @@ class Gazetteer:
         self._mention_idx = None
         self._tkeys: dict[str, list[int]] | None = None
         self._variants: dict[str, str | None] = {}  # capitalised word -> its variant span key, or None
+        self._rank_terms: dict[int, tuple[str, str, float | None]] = {}  # place -> folded names, focus term
         idx = self._primary_idx
         for i, f in enumerate(features):
             p = f["properties"]
@@ -286,8 +287,13 @@ class Gazetteer:
             s = 0.0
             if p.country in ctx_c:
                 s += 30
-            names = self._names[i]
-            current = self._curated[i] or query_fold in (fold(names[0]), fold(names[1]))
+            own = self._rank_terms.get(i)
+            if own is None:  # what depends on the place alone, worked out once per place
+                names = self._names[i]
+                focus = (15 * math.exp(-haversine_km(p.lat, p.lon, *self.focus) / 150.0)
+                         if self.focus is not None else None)
+                own = self._rank_terms[i] = (fold(names[0]), fold(names[1]), focus)
+            current = self._curated[i] or query_fold in own[:2]
             if current:
                 s += 15
             if p.country in self.theatre:
@@ -298,8 +304,8 @@ class Gazetteer:
             if ctx_p:
                 d = min(haversine_km(p.lat, p.lon, c.lat, c.lon) for c in ctx_p)
                 s += 50 * math.exp(-d / 100.0)
-            if self.focus is not None:
-                s += 15 * math.exp(-haversine_km(p.lat, p.lon, *self.focus) / 150.0)
+            if own[2] is not None:
+                s += own[2]
             ranked.append((s, i))
         ranked.sort(key=lambda t: (-t[0], self.places[t[1]].geonameid))
         return ranked
