@@ -87,10 +87,12 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
     if "media" in may and rx["media"].search(sentence) or "media_reported" in may and rx["media_reported"].search(
             sentence):
         claim.append("Media")
-    actors = [a for a in _actor_at(sentence, lex, ("state", "adjective", "metonym", "person"))
-              if lex.actors[a[2]]["type"] in ("state", "non_state")] if "aliases" in may else []
-    if not actors or "speech_verbs" not in may:
+    if "aliases" not in may or "speech_verbs" not in may:
         return _unique(claim), []  # no party, or no verb of speech: only the media can claim
+    actors = [a for a in _actor_at(sentence, lex, ("state", "adjective", "metonym", "person"))
+              if lex.actors[a[2]]["type"] in ("state", "non_state")]
+    if not actors:
+        return _unique(claim), []
     for v in rx["speech_verbs"].finditer(sentence):
         verb = v.group(0).lower()
         into = deny if rx["denial_verbs"].fullmatch(verb) else claim

@@ -22,6 +22,7 @@ SCREENS = [
     (LEX.may_match, {**LEX.rx, "hypothetical": LEX.hypothetical, "aliases": LEX.alias_re,
                      **{i: t.pattern for i, t in enumerate(LEX.triggers)}}),
     (dates._MAY_DATE, {"decade": dates._DECADE_WORDS, "weekday": dates._WEEKDAY, "month": dates._MONTH_ONLY,
+                       "month_day": dates._MONTH_DAY, "day_month": dates._DAY_MONTH,
                        **{i: p for i, (p, _, _) in enumerate(dates._RELATIVE)}}),
     (extract._MAY_PRONOUN_SAID, {"said": extract._PRONOUN_SAID}),
 ]
