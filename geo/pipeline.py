@@ -176,6 +176,25 @@ def _database_failed(e: Exception) -> bool:
     return isinstance(e, (sqlite3.OperationalError, sqlite3.InternalError)) or type(e) is sqlite3.DatabaseError
 
 
+def _create_store(db: str) -> None:
+    """A helper process's work: create a new store; a failure is reported by the ingest's own attempt."""
+    try:
+        with store.connect(db):
+            pass
+    except Exception:  # noqa: BLE001 - the ingest connects after this and reports why it cannot
+        pass
+
+
+def _start_creating(db: str):
+    """A forked process creating the store at `db`, or None where forking is unsafe (threads) or unknown."""
+    import multiprocessing
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    helper = multiprocessing.get_context("fork").Process(target=_create_store, args=(str(db),), daemon=True)
+    helper.start()
+    return helper
+
+
 def _outcomes(files: list[Path], conn, version: str, workers: int, scheduler, started=None):
     """(Report, article, incidents) per file in input order: here, or on local processes or a Dask cluster.
 
@@ -217,10 +236,15 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
     with contextlib.ExitStack() as stack:
         started = None
         if files and (scheduler is not None or workers is None or workers > 1) and not os.path.lexists(db):
-            # A new store has nothing to skip: the workers start now and extract while the store is
-            # created (GDAL, about half a second) rather than after it.
+            # A new store has nothing to skip: the workers start now, and the store is created (GDAL, about
+            # half a second) by a helper process while this one loads the gazetteer they share.
             from .parallel import extract_files
-            started = stack.enter_context(contextlib.closing(extract_files(files, workers, scheduler)))
+            creating = _start_creating(db)
+            try:
+                started = stack.enter_context(contextlib.closing(extract_files(files, workers, scheduler)))
+            finally:
+                if creating is not None:
+                    creating.join()
         try:
             conn = stack.enter_context(store.connect(db))
         except store.StoreError as e:
