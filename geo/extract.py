@@ -35,9 +35,10 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
     the first casualty word in the few words after it ('seven people dead and 33 wounded').
     """
     rx = lex.rx
-    if rx["no_casualties"].search(sentence):
+    may = lex.may_match(sentence)
+    if "no_casualties" in may and rx["no_casualties"].search(sentence):
         return 0, None
-    if rx["cumulative"].search(sentence):
+    if "cumulative" in may and rx["cumulative"].search(sentence):
         return None, None
     words = lex.rules["number_words"]
     found: dict[str, int] = {}
@@ -47,8 +48,8 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
                 sentence[max(0, m.start() - 12):m.start()]) or _MONTH_NEXT.match(sentence[m.end():m.end() + 12]):
             continue  # 'on September 27 left three dead': a day of the month, not a toll
         before = sentence[max(0, m.start() - 40):m.start()]
-        cls = ("killed" if rx["casualty_lead_killed"].search(before) else
-               "injured" if rx["casualty_lead_injured"].search(before) else None)
+        cls = ("killed" if "casualty_lead_killed" in may and rx["casualty_lead_killed"].search(before) else
+               "injured" if "casualty_lead_injured" in may and rx["casualty_lead_injured"].search(before) else None)
         if cls is None:
             after = _CLAUSE_END.split(sentence[m.end():m.end() + 80])[0]
             for w in after.split()[:6]:
@@ -61,7 +62,7 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
                     break
         if cls and cls not in found:
             found[cls] = n
-    for m in rx["single_casualty"].finditer(sentence):  # 'a woman was killed'
+    for m in rx["single_casualty"].finditer(sentence) if "single_casualty" in may else ():  # 'a woman was killed'
         cls = "killed" if rx["killed"].fullmatch(m.group("cls")) else "injured"
         found.setdefault(cls, 1)
     return found.get("killed"), found.get("injured")
@@ -184,11 +185,13 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
         return False  # a country is a party or a venue far more often than a place of fighting
     before = sentence[max(0, m.start - 80):m.start]
     after = sentence[m.end:m.end + 60]
-    if lex.rx["venue_before"].search(before):
+    may = lex.may_match(sentence)  # these parts of the sentence cannot match what the whole cannot
+    if "venue_before" in may and lex.rx["venue_before"].search(before):
         return False
     subject = not re.search(r"\b(?:of|in|near|from|at|on|to|into)\s+(?:the\s+)?$", before[-15:], re.I)
     possessive = re.match(r"\s*['’]s\b", after)
-    if (subject or possessive) and (lex.rx["venue_after"].search(after) or lex.rx["actor_use_after"].search(after)):
+    if (subject or possessive) and ("venue_after" in may and lex.rx["venue_after"].search(after)
+                                    or "actor_use_after" in may and lex.rx["actor_use_after"].search(after)):
         return False  # 'Baku said', 'Yerevan's defence ministry': the capital stands for the government
     aliases = lex.place_aliases
     if p.geo_precision >= 3 and not _LOCATIVE.search(before[-40:]):

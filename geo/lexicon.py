@@ -98,8 +98,11 @@ class Lexicon:
         return self.actors.get(actor, {}).get("side") if actor else None
 
 
-# The patterns extraction runs on every sentence, worth a screen; the others run on sentences with an event.
-_SCREENED = ("media", "media_reported", "speech_verbs", "denial", "summary", "continuation")
+# The patterns extraction runs on every sentence, or on every number or place of a sentence with an event:
+# worth a screen. The others run a few times on sentences with an event.
+_SCREENED = ("media", "media_reported", "speech_verbs", "denial", "summary", "continuation", "no_casualties",
+             "cumulative", "casualty_lead_killed", "casualty_lead_injured", "single_casualty", "venue_before",
+             "venue_after", "actor_use_after")
 _WORDY = {"speech_verbs", "denial_verbs", "denial", "killed", "injured", "speaker_nouns", "people_nouns"}
 
 
