@@ -1,8 +1,8 @@
 """Place-name resolution over data/places.geojson: normalisation, ranked lookup and mention finding.
 
 Three levels of lookup keep loading fast: an exact index of case/diacritic-folded names (theatre
-features with every name, world cities with name and asciiname) that also feeds the Aho-Corasick
-automaton; a lazily built index of all world-city alternate names; and lazily built normalised and
+features with every name, world cities with name and asciiname) that also feeds the mention index
+(`mention_index`); a lazily built index of all world-city alternate names; and lazily built normalised and
 phonetic-key indexes used for spelling variants and fuzzy matching.
 """
 from __future__ import annotations
@@ -432,7 +432,7 @@ class Gazetteer:
         return self._tkeys
 
     def _variant_spans(self, text: str, taken: bytearray) -> list[tuple[int, int, str]]:
-        """Capitalised words the automaton missed whose phonetic key is a theatre place's."""
+        """Capitalised words no indexed name covers whose phonetic key is a theatre place's."""
         out = []
         for m in _CAP_WORD_RE.finditer(text):
             if any(taken[m.start():m.end()]):
@@ -441,7 +441,7 @@ class Gazetteer:
             v = self._variants.get(word, "")
             if v == "":
                 v = self._variant(word)
-                if len(self._variants) >= 100_000:  # the same words come back in every article: keep them, boundedly
+                if len(self._variants) >= 100_000:  # the same words come back in every article: kept, boundedly
                     self._variants.clear()
                 self._variants[word] = v
             if v is not None:

@@ -91,7 +91,8 @@ class Lexicon:
     hypothetical: re.Pattern
     negation: re.Pattern
     theatres: tuple[Theatre, ...]
-    # text -> which of `rx`'s names, "hypothetical", "aliases" and trigger indexes may match in it or in a part of it
+    # text -> the names of `rx`, "hypothetical", "aliases" and the trigger indexes that may match in it or in a
+    # part of it: one left out cannot (only the names in _SCREENED are ever left out)
     may_match: Callable[[str], frozenset]
 
     def side(self, actor: str | None) -> str | None:

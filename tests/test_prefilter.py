@@ -96,7 +96,8 @@ def test_screen_keeps_every_matching_pattern_on_test_and_generated_sentences(tmp
         _check(s)
 
 
-WORDS = ["Armenian", "Baku", "Erdoğan", "it said", "the ministry added", "shelled", "SHELLED", "ſhelled", "İf", "ıf", "Killed", "said", "according to", "denied", "Monday",
+WORDS = ["Armenian", "Baku", "Erdoğan", "it said", "the ministry added",
+         "shelled", "SHELLED", "ſhelled", "İf", "ıf", "Killed", "said", "according to", "denied", "Monday",
          "yesterday", "last month", "1990s", "nineties", "took full control of", "under fire", "drone", " ", ", ",
          ".", "-", "’", "\u0130", "\u0131", "\u017f", "\u212a", "k"]
 
