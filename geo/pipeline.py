@@ -185,12 +185,20 @@ def _create_store(db: str) -> None:
         pass
 
 
-def _start_creating(db: str):
-    """A forked process creating the store at `db`, or None where forking is unsafe (threads) or unknown."""
+def _start_creating(db: str, scheduler):
+    """A helper creating the store at `db` while the workers are started, or None where none is safe.
+
+    On a Dask cluster this process mostly waits (for the workers to load the gazetteer): a thread runs
+    then. Local workers are forked once this process has loaded the gazetteer, which keeps it busy: a
+    forked process runs then, unless threads make forking unsafe.
+    """
     import multiprocessing
-    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if scheduler is not None:
+        helper = threading.Thread(target=_create_store, args=(str(db),), daemon=True)
+    elif threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    helper = multiprocessing.get_context("fork").Process(target=_create_store, args=(str(db),), daemon=True)
+    else:
+        helper = multiprocessing.get_context("fork").Process(target=_create_store, args=(str(db),), daemon=True)
     helper.start()
     return helper
 
@@ -236,10 +244,11 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
     with contextlib.ExitStack() as stack:
         started = None
         if files and (scheduler is not None or workers is None or workers > 1) and not os.path.lexists(db):
-            # A new store has nothing to skip: the workers start now, and the store is created (GDAL, about
-            # half a second) by a helper process while this one loads the gazetteer they share.
+            # A new store has nothing to skip: the workers start now, and a helper creates the store (GDAL,
+            # about half a second) meanwhile, while this process loads the gazetteer the local workers share
+            # or waits for the Dask workers to load theirs.
             from .parallel import extract_files
-            creating = _start_creating(db)
+            creating = _start_creating(db, scheduler)
             try:
                 started = stack.enter_context(contextlib.closing(extract_files(files, workers, scheduler)))
             finally:
