@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .prefilter import screen
+
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december"]
@@ -33,6 +35,10 @@ _RELATIVE = [
     (re.compile(r"\b(?:earlier this|this) month\b", re.I), -10, 3),
 ]
 _MAY_VERB = re.compile(r"\bmay\s+(?:be|have|not|also|still|well|soon|never|\w+ed|\w+)\b", re.I)
+_DIGIT = re.compile(r"\d")
+# Which of the patterns with words may match: without a digit, and none of these, nothing dates a sentence.
+_MAY_DATE = screen({"decade": _DECADE_WORDS, "weekday": _WEEKDAY, "month": _MONTH_ONLY, "month_day": _MONTH_DAY,
+                    "day_month": _DAY_MONTH, **{i: p for i, (p, _, _) in enumerate(_RELATIVE)}})
 
 
 @dataclass(frozen=True)
@@ -71,23 +77,29 @@ def resolve(sentence: str, published: date | None) -> When | None:
     if published is None:
         return None
     s = sentence
-    years = [m for m in _YEAR.finditer(s) if not _is_number_context(s, m)
+    may = _MAY_DATE(s)  # a pattern left out of it cannot match: it is not run
+    digits = _DIGIT.search(s) is not None
+    if not digits and not may:
+        return When(published, 2)  # no year, day, weekday, month or relative time: the branches below agree
+    years = [m for m in (_YEAR.finditer(s) if digits else ()) if not _is_number_context(s, m)
              and not re.search(r"\b(?:since|than(?: in)?|until|before|after)\s+(?:the\s+)?(?:early\s+|late\s+)?$",
                                s[max(0, m.start() - 25):m.start()], re.I)]
     past_years = [m for m in years if int(m.group("year")) < published.year or m.group("s")]
-    if _DECADE_WORDS.search(s) or past_years:
+    if "decade" in may and _DECADE_WORDS.search(s) or past_years:
         y = int((past_years[0].group("year")) if past_years else published.year - 30)
-        m = _MONTH_ONLY.search(s)
+        m = _MONTH_ONLY.search(s) if "month" in may else None
         month = _month(m.group("mon")) if m and m.group("year") and int(m.group("year")) == y else 7
         return When(date(y, month, 1 if month != 7 else 1), 3, background=True, explicit=True)
-    for pat in (_ISO,):
+    for pat in (_ISO,) if digits else ():
         m = pat.search(s)
         if m:
             try:
                 return When(date(int(m.group("year")), int(m.group("m")), int(m.group("day"))), 1, explicit=True)
             except ValueError:
                 pass
-    for pat in (_MONTH_DAY, _DAY_MONTH):
+    for name, pat in (("month_day", _MONTH_DAY), ("day_month", _DAY_MONTH)):
+        if name not in may:
+            continue
         m = next((x for x in pat.finditer(s) if not _names_a_document(s, x)), None)
         if m and not (m.group("mon").lower() == "may" and _MAY_VERB.match(s, m.start())):
             day = int(m.group("day"))
@@ -100,13 +112,13 @@ def resolve(sentence: str, published: date | None) -> When | None:
             d = _infer_year(month, day, published)
             if d:
                 return When(d, 1, explicit=True)
-    m = _WEEKDAY.search(s)
+    m = _WEEKDAY.search(s) if "weekday" in may else None
     if m:
         d = last_weekday(m.group("wd"), published)
         night = re.search(rf"\b{m.group('wd')}\s+night\b|\bnight\s+(?:of|to)\s+{m.group('wd')}|overnight", s, re.I)
         return When(d, 2 if night else 1, explicit=True)
-    for pat, delta, prec in _RELATIVE:
-        if pat.search(s):
+    for i, (pat, delta, prec) in enumerate(_RELATIVE):
+        if i in may and pat.search(s):
             if delta == "last_month":
                 first = published.replace(day=1)
                 prev = first - timedelta(days=1)
@@ -116,7 +128,7 @@ def resolve(sentence: str, published: date | None) -> When | None:
                 sat = last_weekday("saturday", published)
                 return When(sat, prec, explicit=True)
             return When(published + timedelta(days=delta), prec, explicit=True)
-    m = _MONTH_ONLY.search(s)
+    m = _MONTH_ONLY.search(s) if "month" in may else None
     if m and not (m.group("mon").lower() == "may" and _MAY_VERB.match(s, m.end("mon") - 3)):
         month = _month(m.group("mon"))
         year = int(m.group("year")) if m.group("year") else (published.year if month <= published.month

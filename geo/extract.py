@@ -10,12 +10,15 @@ import re
 
 from . import dates
 from .lexicon import Lexicon, Theatre, Trigger, load
+from .prefilter import screen
 from .records import Article, Incident, Mention, Source
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
 _MONTH_NEXT = re.compile(r"(?:^\s*(?:of\s+)?|\b)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
                          r"\b", re.I)
 MAX_GAP = 150  # characters between a trigger and a place of the same clause
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+_CLAUSE_END = re.compile(r"[;:()]|\d")
+_EDGE_PUNCT = re.compile(r"^\W+|\W+$")
 
 
 def _number(tok: str, words: dict) -> int | None:
@@ -32,25 +35,25 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
     the first casualty word in the few words after it ('seven people dead and 33 wounded').
     """
     rx = lex.rx
-    if rx["no_casualties"].search(sentence):
+    may = lex.may_match(sentence)
+    if "no_casualties" in may and rx["no_casualties"].search(sentence):
         return 0, None
-    if rx["cumulative"].search(sentence):
+    if "cumulative" in may and rx["cumulative"].search(sentence):
         return None, None
     words = lex.rules["number_words"]
-    num_re = re.compile(rf"\b(?:{_NUM}|{'|'.join(sorted(map(re.escape, words), key=len, reverse=True))})\b", re.I)
     found: dict[str, int] = {}
-    for m in num_re.finditer(sentence):
+    for m in lex.number_re.finditer(sentence):
         n = _number(m.group(0), words)
-        if n is None or re.fullmatch(r"(?:19|20)\d\d", m.group(0)) or _MONTH_NEXT.search(
+        if n is None or _YEAR_LIKE.fullmatch(m.group(0)) or _MONTH_NEXT.search(
                 sentence[max(0, m.start() - 12):m.start()]) or _MONTH_NEXT.match(sentence[m.end():m.end() + 12]):
             continue  # 'on September 27 left three dead': a day of the month, not a toll
         before = sentence[max(0, m.start() - 40):m.start()]
-        cls = ("killed" if rx["casualty_lead_killed"].search(before) else
-               "injured" if rx["casualty_lead_injured"].search(before) else None)
+        cls = ("killed" if "casualty_lead_killed" in may and rx["casualty_lead_killed"].search(before) else
+               "injured" if "casualty_lead_injured" in may and rx["casualty_lead_injured"].search(before) else None)
         if cls is None:
-            after = re.split(r"[;:()]|\d", sentence[m.end():m.end() + 80])[0]
+            after = _CLAUSE_END.split(sentence[m.end():m.end() + 80])[0]
             for w in after.split()[:6]:
-                w = re.sub(r"^\W+|\W+$", "", w)
+                w = _EDGE_PUNCT.sub("", w)
                 if rx["killed"].fullmatch(w):
                     cls = "killed"
                 elif rx["injured"].fullmatch(w):
@@ -59,7 +62,7 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
                     break
         if cls and cls not in found:
             found[cls] = n
-    for m in rx["single_casualty"].finditer(sentence):  # 'a woman was killed'
+    for m in rx["single_casualty"].finditer(sentence) if "single_casualty" in may else ():  # 'a woman was killed'
         cls = "killed" if rx["killed"].fullmatch(m.group("cls")) else "injured"
         found.setdefault(cls, 1)
     return found.get("killed"), found.get("injured")
@@ -67,7 +70,7 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
 
 def _actor_at(text: str, lex: Lexicon, kinds=("state", "adjective", "metonym")) -> list[tuple[int, int, str, str]]:
     """(start, end, actor, alias kind) of every actor alias in the text."""
-    amap = {a.text: a for a in lex.aliases}
+    amap = lex.alias_map
     return [(m.start(), m.end(), amap[m.group(1)].actor, amap[m.group(1)].kind)
             for m in lex.alias_re.finditer(text) if amap[m.group(1)].kind in kinds]
 
@@ -79,12 +82,18 @@ def _belligerent(actor: str | None, lex: Lexicon) -> bool:
 def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
     """(claimants, deniers): subjects of speech verbs, 'according to X', a reporter who saw it."""
     rx = lex.rx
+    may = lex.may_match(sentence)
     claim: list[str] = []
     deny: list[str] = []
-    if rx["media"].search(sentence) or rx["media_reported"].search(sentence):
+    if "media" in may and rx["media"].search(sentence) or "media_reported" in may and rx["media_reported"].search(
+            sentence):
         claim.append("Media")
+    if "aliases" not in may or "speech_verbs" not in may:
+        return _unique(claim), []  # no party, or no verb of speech: only the media can claim
     actors = [a for a in _actor_at(sentence, lex, ("state", "adjective", "metonym", "person"))
               if lex.actors[a[2]]["type"] in ("state", "non_state")]
+    if not actors:
+        return _unique(claim), []
     for v in rx["speech_verbs"].finditer(sentence):
         verb = v.group(0).lower()
         into = deny if rx["denial_verbs"].fullmatch(verb) else claim
@@ -145,10 +154,13 @@ def attacker(sentence: str, trig_span: tuple[int, int], lex: Lexicon, claimed: l
 
 def _trigger_spans(sentence: str, lex: Lexicon) -> list[tuple[Trigger, re.Match]]:
     out = []
-    for t in lex.triggers:
+    may = lex.may_match(sentence)
+    for i, t in enumerate(lex.triggers):
+        if i not in may:
+            continue
         for m in t.pattern.finditer(sentence):
             pre = sentence[max(0, m.start() - 45):m.start()]
-            if lex.hypothetical.search(sentence, max(0, m.start() - 45), m.start()) \
+            if "hypothetical" in may and lex.hypothetical.search(sentence, max(0, m.start() - 45), m.start()) \
                     and not re.search(r"[.;]", pre[-20:]):  # searched in place: a slice would cut words
                 continue
             if re.search(r"\b(?:no|not|without|nor|never|any)\s+(?:\w+\s+)?$", pre, re.I):
@@ -173,13 +185,15 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
         return False  # a country is a party or a venue far more often than a place of fighting
     before = sentence[max(0, m.start - 80):m.start]
     after = sentence[m.end:m.end + 60]
-    if lex.rx["venue_before"].search(before):
+    may = lex.may_match(sentence)  # these parts of the sentence cannot match what the whole cannot
+    if "venue_before" in may and lex.rx["venue_before"].search(before):
         return False
     subject = not re.search(r"\b(?:of|in|near|from|at|on|to|into)\s+(?:the\s+)?$", before[-15:], re.I)
     possessive = re.match(r"\s*['’]s\b", after)
-    if (subject or possessive) and (lex.rx["venue_after"].search(after) or lex.rx["actor_use_after"].search(after)):
+    if (subject or possessive) and ("venue_after" in may and lex.rx["venue_after"].search(after)
+                                    or "actor_use_after" in may and lex.rx["actor_use_after"].search(after)):
         return False  # 'Baku said', 'Yerevan's defence ministry': the capital stands for the government
-    aliases = {a.text for a in lex.aliases if a.kind in ("metonym", "state")}
+    aliases = lex.place_aliases
     if p.geo_precision >= 3 and not _LOCATIVE.search(before[-40:]):
         return False  # a region named as a topic ('the conflict over X'), not as where it happened
     if (m.text in aliases or m.text.rstrip("'s’") in aliases) and not re.search(
@@ -189,12 +203,19 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
     return theatre is not None and theatre.contains(p.lon, p.lat, p.country)
 
 
-def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre) -> list[tuple[Mention, int]]:
-    """The places of the sentence's incident with their geo precision: observers yield to the direction they face."""
+def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
+                 trigs: list | None = None) -> list[tuple[Mention, int]]:
+    """The places of the sentence's incident with their geo precision: observers yield to the direction they face.
+
+    `trigs` is `_trigger_spans(sentence, lex)` when the caller has it already.
+    """
+    if not mentions:
+        return []
     ok = [m for m in mentions if _place_ok(sentence, m, lex, theatre)]
     heard = re.search(r"\b(?:heard|saw|witnessed|could hear)\b", sentence, re.I)
     ok = [m for m in ok if not lex.rx["observer_at"].search(sentence[max(0, m.start - 60):m.start])
-          or (heard and any(t.kind == "attack" for t, _ in _trigger_spans(sentence, lex)))]
+          or (heard and any(t.kind == "attack" for t, _ in (
+              _trigger_spans(sentence, lex) if trigs is None else trigs)))]
     directed = [m for m in ok if lex.rx["observer_direction"].search(sentence[max(0, m.start - 60):m.start])]
     if directed:
         return [(m, max(2, m.place.geo_precision)) for m in directed]
@@ -240,9 +261,16 @@ def _lead_sentences(article: Article) -> list[str]:
     return []
 
 
-_PRONOUN_SPEAKER = re.compile(r"\b(?:it|he|she|they|the (?:\w+ )?ministry|officials|the army|the military|"
-                              r"the (?:\w+ )?(?:statement|spokes\w+))\s+(?:\w+\s+)?(?:said|says|added|claimed|"
-                              r"reported|stated|wrote|noted)\b|^[\"“]|[\"”]\s*$", re.I)
+_PRONOUN_SAID = re.compile(r"\b(?:it|he|she|they|the (?:\w+ )?ministry|officials|the army|the military|"
+                           r"the (?:\w+ )?(?:statement|spokes\w+))\s+(?:\w+\s+)?(?:said|says|added|claimed|"
+                           r"reported|stated|wrote|noted)\b", re.I)
+_MAY_PRONOUN_SAID = screen({"said": _PRONOUN_SAID})
+_QUOTED = re.compile(r"^[\"“]|[\"”]\s*$")
+
+
+def _pronoun_speaker(s: str) -> bool:
+    """'it said', 'the ministry added', or a quotation: the last named speaker goes on speaking."""
+    return bool(_MAY_PRONOUN_SAID(s) and _PRONOUN_SAID.search(s) or _QUOTED.search(s))
 
 
 _OPEN_Q, _CLOSE_Q = "\"“«", "\"”»"
@@ -275,11 +303,13 @@ def _attributions(sentences: list[str], max_len: int = 6) -> dict[int, str]:
 
 def _mentions(article_sentences: list[str], gazetteer) -> list[list[Mention]]:
     """Mentions per sentence; homonyms resolved near the article's unambiguous places."""
-    first = [gazetteer.find_mentions(s) for s in article_sentences]
+    spans = [gazetteer.spans(s) for s in article_sentences]
+    first = [gazetteer.mentions_at(s, sp) if sp else [] for s, sp in zip(article_sentences, spans)]
     ctx = list({m.place.geonameid: m.place for ms in first for m in ms if m.place.geo_precision == 1}.values())
     if not ctx:
         return first
-    return [gazetteer.find_mentions(s, context_places=ctx) if ms else ms for s, ms in zip(article_sentences, first)]
+    return [gazetteer.mentions_at(s, sp, context_places=ctx) if ms and gazetteer.has_homonyms(sp) else ms
+            for s, sp, ms in zip(article_sentences, spans, first)]
 
 
 def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Incident]:
@@ -321,29 +351,32 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             claim, deny = speakers(said, lex)
         if claim or deny:
             last_speakers = [x for x in claim + deny if x != "Media"] or last_speakers
-        elif _PRONOUN_SPEAKER.search(s):
+        elif _pronoun_speaker(s):
             claim, inherited = list(last_speakers), True
-        if lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
-                inherited or not _trigger_spans(s, lex)):
+        trigs = _trigger_spans(s, lex)
+        may = lex.may_match(s)
+        if "denial" in may and lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
+                inherited or not trigs):
             # 'Baku called the report fake', '... a lie, it added': the speaker denies
             deny, claim = _unique(deny + [c for c in claim if c != "Media"]), []
         deniers += [d for d in deny if d not in deniers]
         carried, prev_now = prev, []
         prev = []
-        if deny and carried and not _pick_places(s, mentions, lex, theatre):
+        if deny and carried and not _pick_places(s, mentions, lex, theatre, trigs):
             for inc in carried:  # 'Yerevan denies it.': a denial of what was just reported
                 inc.denied_by += [d for d in deny if d not in inc.denied_by and d not in inc.claimed_by]
-        if s.rstrip().endswith("?") or lex.rx["summary"].search(s):
+        if s.rstrip().endswith("?") or "summary" in may and lex.rx["summary"].search(s):
             pending = None
             continue
-        trigs = _trigger_spans(s, lex)
-        fat, inj = casualties(s, lex)
         if trigs:  # in a long sentence a place far from every trigger belongs to another clause
             mentions = [m for m in mentions if any(min(abs(m.start - t.end()), abs(t.start() - m.end)) <= MAX_GAP
                                                    for _, t in trigs)]
-        places_here = _pick_places(s, mentions, lex, theatre)
+        elif not (pending and "continuation" in may and lex.rx["continuation"].search(s)):
+            pending = None  # no event here, and none carried on: the common sentence stops here
+            continue
+        places_here = _pick_places(s, mentions, lex, theatre, trigs)
         if not trigs:
-            if pending and places_here and lex.rx["continuation"].search(s):
+            if places_here:
                 trig, tm, when, claim0, a1_0 = pending
                 trigs = [(trig, tm)]
                 claim = claim or claim0
@@ -359,6 +392,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         if when is None or when.background:
             continue
         trig, tm = trigs[0]
+        fat, inj = casualties(s, lex)
         if trig.kind == "casualty" and fat is None and inj is None:
             continue  # 'death' or 'killed' with no toll: a figure of speech or a reference, not a report
         places = places_here

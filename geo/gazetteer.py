@@ -1,8 +1,8 @@
 """Place-name resolution over data/places.geojson: normalisation, ranked lookup and mention finding.
 
 Three levels of lookup keep loading fast: an exact index of case/diacritic-folded names (theatre
-features with every name, world cities with name and asciiname) that also feeds the Aho-Corasick
-automaton; a lazily built index of all world-city alternate names; and lazily built normalised and
+features with every name, world cities with name and asciiname) that also feeds the mention index
+(`mention_index`); a lazily built index of all world-city alternate names; and lazily built normalised and
 phonetic-key indexes used for spelling variants and fuzzy matching.
 """
 from __future__ import annotations
@@ -34,6 +34,7 @@ FUZZY_MIN_LEN = 5
 MIN_MENTION_LEN = 4
 VARIANT_MIN_KEY = 7
 _VARIANT = "\x00variant:"
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # a run of characters for which str.isalnum() holds (tested on all code points)
 _CAP_WORD_RE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-ÞƏ][a-zà-öø-ÿəğışçü]{5,}(?![\w-])")
 
 
@@ -188,8 +189,10 @@ class Gazetteer:
         self._norm_idx: dict[str, list[int]] | None = None
         self._key_idx: dict[str, list[int]] | None = None
         self._fuzzy_list: list[str] | None = None
-        self._automaton = None
+        self._mention_idx = None
         self._tkeys: dict[str, list[int]] | None = None
+        self._variants: dict[str, str | None] = {}  # capitalised word -> its variant span key, or None
+        self._rank_terms: dict[int, tuple[str, str, float | None]] = {}  # place -> folded names, focus term
         idx = self._primary_idx
         for i, f in enumerate(features):
             p = f["properties"]
@@ -208,7 +211,7 @@ class Gazetteer:
             names = self._names[i] if detailed else self._names[i][:2]
             if not detailed:
                 self._world.append(i)
-            for n in names:
+            for n in dict.fromkeys(names):  # a name twice (name = asciiname) would index the same key again
                 k = fold(n)
                 if not k:
                     continue
@@ -284,8 +287,13 @@ class Gazetteer:
             s = 0.0
             if p.country in ctx_c:
                 s += 30
-            names = self._names[i]
-            current = self._curated[i] or query_fold in (fold(names[0]), fold(names[1]))
+            own = self._rank_terms.get(i)
+            if own is None:  # what depends on the place alone, worked out once per place
+                names = self._names[i]
+                focus = (15 * math.exp(-haversine_km(p.lat, p.lon, *self.focus) / 150.0)
+                         if self.focus is not None else None)
+                own = self._rank_terms[i] = (fold(names[0]), fold(names[1]), focus)
+            current = self._curated[i] or query_fold in own[:2]
             if current:
                 s += 15
             if p.country in self.theatre:
@@ -296,8 +304,8 @@ class Gazetteer:
             if ctx_p:
                 d = min(haversine_km(p.lat, p.lon, c.lat, c.lon) for c in ctx_p)
                 s += 50 * math.exp(-d / 100.0)
-            if self.focus is not None:
-                s += 15 * math.exp(-haversine_km(p.lat, p.lon, *self.focus) / 150.0)
+            if own[2] is not None:
+                s += own[2]
             ranked.append((s, i))
         ranked.sort(key=lambda t: (-t[0], self.places[t[1]].geonameid))
         return ranked
@@ -371,20 +379,41 @@ class Gazetteer:
         return [Match(self.places[i], score, name, method) for _, i in ranked]
 
     # ---- mentions --------------------------------------------------------------------------
-    def automaton(self):
-        """The Aho-Corasick automaton over folded names (built once, on first use)."""
-        if self._automaton is None:
+    def mention_index(self) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]], frozenset[str],
+                                     object]:
+        """How `keys_in` finds the mention keys (built once, on first use): the folded names of at least
+        MIN_MENTION_LEN characters that are not numbers, and the stopword blockers.
+
+        A key that starts with a letter or digit can only start where a word of the text does, and that
+        word is the key's first word: so the lengths of the keys by first word, looked up word by word,
+        give every key a character automaton over the whole text would (one lookup per word instead of
+        a walk of a large automaton per character); the same for the keys a lower-case word may start
+        (lower-case names, blockers). The few keys that start with a sign ('s Gravenzande) go through a
+        small Aho-Corasick automaton (None when there are none).
+        """
+        if self._mention_idx is None:
             import ahocorasick
 
-            a = ahocorasick.Automaton()
-            for k in self._primary_idx:
-                if len(k) >= MIN_MENTION_LEN and not k.isdigit():
-                    a.add_word(k, k)
-            for k in self.stopwords.blockers:
-                a.add_word(k, k)
-            a.make_automaton()
-            self._automaton = a
-        return self._automaton
+            keys = {k for k in self._primary_idx if len(k) >= MIN_MENTION_LEN and not k.isdigit()}
+            keys |= self.stopwords.blockers
+            lower = self._lower_ok | self.stopwords.blockers
+            lengths: dict[str, set[int]] = {}
+            lower_lengths: dict[str, set[int]] = {}
+            odd = ahocorasick.Automaton()
+            for k in keys:
+                m = _ALNUM_RUN.match(k)
+                if m:
+                    lengths.setdefault(m.group(0), set()).add(len(k))
+                    if k in lower:
+                        lower_lengths.setdefault(m.group(0), set()).add(len(k))
+                else:
+                    odd.add_word(k, k)
+            if len(odd):
+                odd.make_automaton()
+            self._mention_idx = ({w: tuple(sorted(ls)) for w, ls in lengths.items()},
+                                 {w: tuple(sorted(ls)) for w, ls in lower_lengths.items()}, frozenset(keys),
+                                 odd if len(odd) else None)
+        return self._mention_idx
 
     def _theatre_keys(self) -> dict[str, list[int]]:
         """Phonetic keys of the theatre's places, for spellings no list has (Stephanakert, Mingecevir)."""
@@ -403,19 +432,32 @@ class Gazetteer:
         return self._tkeys
 
     def _variant_spans(self, text: str, taken: bytearray) -> list[tuple[int, int, str]]:
-        """Capitalised words the automaton missed whose phonetic key is a theatre place's."""
+        """Capitalised words no indexed name covers whose phonetic key is a theatre place's."""
         out = []
-        stop = self.stopwords
         for m in _CAP_WORD_RE.finditer(text):
             if any(taken[m.start():m.end()]):
                 continue
-            f = fold(m.group(0))
-            if f in stop.strict or f in stop.soft or f in stop.blockers:
-                continue
-            k = key(m.group(0))
-            if len(k) >= VARIANT_MIN_KEY and k in self._theatre_keys():
-                out.append((m.start(), m.end(), _VARIANT + k))
+            word = m.group(0)
+            v = self._variants.get(word, "")
+            if v == "":
+                v = self._variant(word)
+                if len(self._variants) >= 100_000:  # the same words come back in every article: kept, boundedly
+                    self._variants.clear()
+                self._variants[word] = v
+            if v is not None:
+                out.append((m.start(), m.end(), v))
         return out
+
+    def _variant(self, word: str) -> str | None:
+        """The span key of a capitalised word when it is a spelling variant of a theatre place, else None."""
+        stop = self.stopwords
+        f = fold(word)
+        if f in stop.strict or f in stop.soft or f in stop.blockers:
+            return None
+        k = key(word)
+        if len(k) >= VARIANT_MIN_KEY and k in self._theatre_keys():
+            return _VARIANT + k
+        return None
 
     def _place_context(self, text: str, start: int, end: int, strict: bool) -> bool:
         before = text[max(0, start - 40):start]
@@ -430,19 +472,47 @@ class Gazetteer:
         """
         if not text:
             return []
+        return self.mentions_at(text, self.spans(text), context_countries, context_places)
+
+    def keys_in(self, folded: str, text: str | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, key) of every mention key in a folded text that stands as whole words, not inside a
+        longer word; in no particular order.
+
+        Given `text` (the text before folding), a key that starts with a letter that is lower case there
+        is looked for only when lower case is allowed for it (`_lower_ok`, blockers): the only ones `spans`
+        would keep; most words of a sentence are lower case.
+        """
+        lengths, lower_lengths, keys, odd = self.mention_index()
+        n = len(folded)
+        found = []
+        for m in _ALNUM_RUN.finditer(folded):
+            lower = text is not None and text[m.start()].islower()
+            lens = (lower_lengths if lower else lengths).get(m.group(0))
+            if lens:
+                start = m.start()
+                for ln in lens:
+                    end = start + ln
+                    if end <= n and (end == n or not folded[end].isalnum()) and folded[start:end] in keys:
+                        found.append((start, end, folded[start:end]))
+        if odd is not None:
+            for end_idx, k in odd.iter(folded):
+                start = end_idx - len(k) + 1
+                end = end_idx + 1
+                if not ((start > 0 and folded[start - 1].isalnum()) or (end < n and folded[end].isalnum())):
+                    found.append((start, end, k))
+        return found
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, index key) of the names `find_mentions` keeps, in text order; no context needed,
+        so a caller that ranks the same text twice (with and without context) finds them once."""
+        if not text:
+            return []
         folded = fold_text(text)
         n = len(folded)
         lower_ok = self._lower_ok
         blockers = self.stopwords.blockers
-        spans = []
-        for end_idx, k in self.automaton().iter(folded):
-            start = end_idx - len(k) + 1
-            end = end_idx + 1
-            if (start > 0 and folded[start - 1].isalnum()) or (end < n and folded[end].isalnum()):
-                continue
-            if text[start].islower() and k not in lower_ok and k not in blockers:
-                continue
-            spans.append((start, end, k))
+        spans = [(start, end, k) for start, end, k in self.keys_in(folded, text)
+                 if not (text[start].islower() and k not in lower_ok and k not in blockers)]
         spans.sort(key=lambda t: (t[0] - t[1], t[0]))
         taken = bytearray(n)
         chosen = []
@@ -460,6 +530,16 @@ class Gazetteer:
             chosen.append((start, end, k))
         chosen += self._variant_spans(text, taken)
         chosen.sort()
+        return chosen
+
+    def has_homonyms(self, chosen: list[tuple[int, int, str]]) -> bool:
+        """Whether a name of `spans(text)` has several places: only then can context change `mentions_at`."""
+        idx = self._primary_idx
+        return any(not k.startswith(_VARIANT) and len(idx[k]) > 1 for _, _, k in chosen)
+
+    def mentions_at(self, text: str, chosen: list[tuple[int, int, str]], context_countries=None,
+                    context_places=None) -> list[Mention]:
+        """The places of `spans(text)`, homonyms ranked with the context and the text's unambiguous places."""
         places = self.places
         idx = self._primary_idx
         context = list(context_places or [])
@@ -488,12 +568,17 @@ class Gazetteer:
 def _load_cached(path: str, theatre: tuple[str, ...] = DEFAULT_THEATRE,
                  focus: tuple[float, float] | None = DEFAULT_FOCUS) -> Gazetteer:
     # The cyclic GC would rescan the ~1M freshly allocated objects several times; pausing it halves load time.
+    # Frozen afterwards (a gazetteer lives as long as its process), the collector never scans them again,
+    # and a forked worker does not copy the pages it would have touched doing so.
     enabled = gc.isenabled()
     gc.disable()
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
-        return Gazetteer(data["features"], theatre=theatre, focus=focus)
+        g = Gazetteer(data["features"], theatre=theatre, focus=focus)
+        del data
+        gc.freeze()
+        return g
     finally:
         if enabled:
             gc.enable()

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .prefilter import screen
+
 DATA = Path(__file__).parent / "data"
+NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a figure as written in news: 7, 120, 1,200
 
 
 @dataclass(frozen=True)
@@ -78,17 +82,28 @@ class Lexicon:
     actors: dict
     aliases: tuple[Alias, ...]
     alias_re: re.Pattern
+    alias_map: dict  # alias text -> Alias (the last of equal texts, as alias_re's match is looked up)
+    place_aliases: frozenset  # texts of state and metonym aliases: names that stand for a party
+    number_re: re.Pattern  # a figure or a number word
     opponents: dict
     rules: dict
     rx: dict  # compiled rule patterns by name
     hypothetical: re.Pattern
     negation: re.Pattern
     theatres: tuple[Theatre, ...]
+    # text -> the names of `rx`, "hypothetical", "aliases" and the trigger indexes that may match in it or in a
+    # part of it: one left out cannot (only the names in _SCREENED are ever left out)
+    may_match: Callable[[str], frozenset]
 
     def side(self, actor: str | None) -> str | None:
         return self.actors.get(actor, {}).get("side") if actor else None
 
 
+# The patterns extraction runs on every sentence, or on every number or place of a sentence with an event:
+# worth a screen. The others run a few times on sentences with an event.
+_SCREENED = ("media", "media_reported", "speech_verbs", "denial", "summary", "continuation", "no_casualties",
+             "cumulative", "casualty_lead_killed", "casualty_lead_injured", "single_casualty", "venue_before",
+             "venue_after", "actor_use_after")
 _WORDY = {"speech_verbs", "denial_verbs", "denial", "killed", "injured", "speaker_nouns", "people_nouns"}
 
 
@@ -113,11 +128,18 @@ def load(data_dir: str | None = None) -> Lexicon:
     rx = {k: _compile(rf"\b{v}\b" if k in _WORDY else v) for k, v in ru.items()
           if isinstance(v, str) and not k.startswith("_")}
     rx["summary"] = _compile(ev["summary"])
+    words = ru["number_words"]
+    number_re = re.compile(rf"\b(?:{NUM}|{'|'.join(sorted(map(re.escape, words), key=len, reverse=True))})\b", re.I)
     theatres = []
     for f in sorted((d / "theatres").glob("*.json")):
         t = json.loads(f.read_text(encoding="utf-8"))
         theatres.append(Theatre(t["name"], tuple(t["countries"]), tuple(t["bbox"]), t["sides"],
                                 t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
                                 tuple(sorted(t.get("country_sides", {}).items()))))
-    return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, ac.get("opponents", {}), ru, rx,
-                   _compile(rf"\b{ev['hypothetical']}\b"), re.compile(r"\b" + ev["negations"], re.I), tuple(theatres))
+    hypothetical = _compile(rf"\b{ev['hypothetical']}\b")
+    may_match = screen({**{k: rx[k] for k in _SCREENED}, "hypothetical": hypothetical, "aliases": alias_re,
+                        **{i: t.pattern for i, t in enumerate(triggers)}}, always=rx.keys() - set(_SCREENED))
+    return Lexicon(triggers, ac["actors"], tuple(aliases), alias_re, {a.text: a for a in aliases},
+                   frozenset(a.text for a in aliases if a.kind in ("metonym", "state")), number_re,
+                   ac.get("opponents", {}), ru, rx, hypothetical, re.compile(r"\b" + ev["negations"], re.I),
+                   tuple(theatres), may_match)

@@ -21,7 +21,7 @@ from . import store
 from .extract import extract
 from .reader import ArticleError, read_file
 
-_PIPELINE_FILES = ("reader.py", "dates.py", "extract.py", "gazetteer.py", "lexicon.py", "records.py")
+_PIPELINE_FILES = ("reader.py", "dates.py", "extract.py", "gazetteer.py", "lexicon.py", "prefilter.py", "records.py")
 FILE_TIME_LIMIT_S = 120  # reading and extracting one file; a news article takes well under a second
 
 
@@ -182,18 +182,48 @@ def _database_failed(e: Exception) -> bool:
             or type(e) is sqlite3.DatabaseError)
 
 
-def _outcomes(files: list[Path], conn, version: str, workers: int, scheduler):
+def _create_store(db: str) -> None:
+    """A helper process's work: create a new store; a failure is reported by the ingest's own attempt."""
+    try:
+        with store.connect(db):
+            pass
+    except Exception:  # noqa: BLE001 - the ingest connects after this and reports why it cannot
+        pass
+
+
+def _start_creating(db: str, scheduler):
+    """A helper creating the store at `db` while the workers are started, or None where none is safe.
+
+    On a Dask cluster this process mostly waits (for the workers to load the gazetteer): a thread runs
+    then. Local workers are forked once this process has loaded the gazetteer, which keeps it busy: a
+    forked process runs then, unless threads make forking unsafe.
+    """
+    import multiprocessing
+    if scheduler is not None:
+        helper = threading.Thread(target=_create_store, args=(str(db),), daemon=True)
+    elif threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    else:
+        helper = multiprocessing.get_context("fork").Process(target=_create_store, args=(str(db),), daemon=True)
+    helper.start()
+    return helper
+
+
+def _outcomes(files: list[Path], conn, version: str, workers: int, scheduler, started=None):
     """(Report, article, incidents) per file in input order: here, or on local processes or a Dask cluster.
 
-    Workers only read and extract; the store is written here, one transaction per article.
+    Workers only read and extract; the store is written here, one transaction per article. `started` is
+    an extraction of these files already under way (`parallel.extract_files` with nothing to skip).
     """
     if workers == 1 and scheduler is None:
         gaz = _gazetteer()
         for f in files:
             yield _read_and_extract(f, conn, gaz, version)
         return
-    from .parallel import extract_files
-    for f, got, incidents in extract_files(files, workers, scheduler, skip=store.stored_texts(conn, version)):
+    if started is None:
+        from .parallel import extract_files
+        started = extract_files(files, workers, scheduler, skip=store.stored_texts(conn, version))
+    for f, got, incidents in started:
         if isinstance(got, str):
             yield Report(str(f), False, reason=got), None, None
         elif incidents is None:
@@ -218,6 +248,19 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
         print(r.line(), file=out)
     show = progress if progress is not None else (len(files) > 20 and sys.stderr.isatty())
     with contextlib.ExitStack() as stack:
+        started = None
+        if (files and (scheduler is not None or workers is None or workers > 1) and not store.is_postgres(db)
+                and not os.path.lexists(db)):
+            # A new store has nothing to skip: the workers start now, and a helper creates the store (GDAL,
+            # about half a second) meanwhile, while this process loads the gazetteer the local workers share
+            # or waits for the Dask workers to load theirs.
+            from .parallel import extract_files
+            creating = _start_creating(db, scheduler)
+            try:
+                started = stack.enter_context(contextlib.closing(extract_files(files, workers, scheduler)))
+            finally:
+                if creating is not None:
+                    creating.join()
         try:
             conn = stack.enter_context(store.connect(db))
         except store.StoreError as e:
@@ -226,10 +269,13 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
             return reports + [Report(str(f), False, reason="not ingested: the database cannot be used")
                               for f in files]
         version = pipeline_version()
+        if started is not None and store.stored_texts(conn, version):
+            started.close()  # another process stored articles meanwhile: extract again, skipping those
+            started = None
         done = 0
         try:
             for k, (f, (rep, article, incidents)) in enumerate(
-                    zip(files, _outcomes(files, conn, version, workers, scheduler)), 1):
+                    zip(files, _outcomes(files, conn, version, workers, scheduler, started)), 1):
                 if article is not None:
                     try:
                         store.save_article(conn, article, incidents, version)

@@ -13,11 +13,13 @@ The regular expressions are written to stay linear on pathological lines (100,00
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import json
 import re
 import stat
 import unicodedata
+from collections import Counter
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
@@ -53,6 +55,7 @@ _BARE_URL = re.compile(r"https?://\S+")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
 _CREDIT_TAIL = re.compile(r"(\*\*[^*]{2,80}\*\*|\[[^\]]{2,60}\]\(#?\))\s*$")
 _HEADING = re.compile(r"^#{1,6}\s*")
+_BLANKS = re.compile(r"[ \t\u00a0]+")
 _END_PUNCT = re.compile(r"[.!?:;\"'”’»)\]]\s*$")
 
 
@@ -92,11 +95,15 @@ def date_problem(published: date | None, today: date | None = None) -> str | Non
 def _strip_markup(line: str) -> str:
     if "](" in line:
         line = _LINK.sub(lambda m: m.group(1), line)
-    line = _ANGLE_URL.sub(lambda m: m.group(1), line)
-    line = _TAG.sub("", line)
+    if "<" in line:  # the patterns below that need one would leave the line as it is
+        line = _ANGLE_URL.sub(lambda m: m.group(1), line)
+        line = _TAG.sub("", line)
     line = line.replace("**", "").replace("__", "")
-    line = _HEADING.sub("", line)
-    return re.sub(r"[ \t\u00a0]+", " ", line).strip()
+    if line.startswith("#"):
+        line = _HEADING.sub("", line)
+    if "  " in line or "\t" in line or "\u00a0" in line:
+        line = _BLANKS.sub(" ", line)
+    return line.strip()
 
 
 def _ends_sentence(text: str) -> bool:
@@ -292,23 +299,33 @@ _ABBREV = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "maj", "capt", "sg
 # The look-behind makes a row of 100,000 dots one match attempt, not 100,000.
 _SPLIT = re.compile(r"""(?<![.!?…])([.!?…]+["'”’»)]*)(\s+|(?=[A-Z"“«(]))(?=["'“«(]?[A-Z0-9\u0400-\u04FF\u0530-\u058F])""")
 _TAIL = 2000  # how far back the abbreviation and URL checks look
+_WORD_END = re.compile(r"[\w.]{1,60}$")
+_LETTER = re.compile(r"[a-z]")
+_INITIALS = re.compile(r"(\w\.)+\w")
+_URL_END = re.compile(r"(https?://|www\.)\S*$")
 
 
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, also where scraped text lost the space ('said.The')."""
+    return list(_split_sentences(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _split_sentences(text: str) -> tuple[str, ...]:
+    """Cached for the last paragraphs: the reader splits each one, then extraction splits it again."""
     out, start = [], 0
     for m in _SPLIT.finditer(text):
         end = m.end(1)
-        before = text[max(start, m.start(1) - _TAIL):m.start(1)]
-        word = re.search(r"[\w.]{1,60}$", before[-60:])
+        word = _WORD_END.search(text, max(start, m.start(1) - 60), m.start(1))
         w = word.group(0).lower() if word else ""
         if len(w) == 60:  # a longer run was cut at a dot or a letter: align it on a letter
             w = w.lstrip(".")
-        if m.group(1) == "." and (w in _ABBREV or re.fullmatch(r"[a-z]", w) or re.fullmatch(r"(\w\.)+\w", w)):
+        if m.group(1) == "." and (w in _ABBREV or _LETTER.fullmatch(w) or _INITIALS.fullmatch(w)):
             continue
-        if not m.group(2) and m.group(1) == "." and before[-1:].isdecimal() and text[m.end():m.end() + 1].isdigit():
+        if not m.group(2) and m.group(1) == "." and text[max(start, m.start(1) - 1):m.start(1)].isdecimal() \
+                and text[m.end():m.end() + 1].isdigit():
             continue
-        if not m.group(2) and re.search(r"(https?://|www\.)\S*$", before):
+        if not m.group(2) and _URL_END.search(text[max(start, m.start(1) - _TAIL):m.start(1)]):
             continue
         s = text[start:end].strip()
         if s:
@@ -317,7 +334,7 @@ def split_sentences(text: str) -> list[str]:
     tail = text[start:].strip()
     if tail:
         out.append(tail)
-    return out
+    return tuple(out)
 
 
 # --- HTML pages -------------------------------------------------------------------------------------
@@ -525,13 +542,19 @@ _CODEC_NAMES = {"cp1251": "Windows-1251", "koi8_r": "KOI8-R", "cp1252": "Latin-1
                 "utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "utf-32": "UTF-32"}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")  # C0 bar layout, DEL, C1, U+FFFD
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
 def _control_share(text: str) -> float:
     """Share of characters no prose contains: control codes (bar layout ones), unassigned, private, U+FFFD."""
     sample = text[:100_000]
     if not sample:
         return 0.0
-    bad = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f\v") or c == "\ufffd"
-              or ("\x7f" <= c < "\xa0") or (c > "\x7f" and unicodedata.category(c) in ("Cn", "Co", "Cs")))
+    bad = len(_CONTROL.findall(sample))
+    if not sample.isascii():  # unassigned, private use, surrogates: looked up once per distinct character
+        bad += sum(n for c, n in Counter(_NON_ASCII.findall(sample)).items()
+                   if unicodedata.category(c) in ("Cn", "Co", "Cs"))
     return bad / len(sample)
 
 

@@ -8,9 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geo import gazetteer as gz
 from geo.gazetteer import Gazetteer, fold, fold_text, haversine_km, key, normalize
+
+FIXTURE_DIR = Path(__file__).parent / "fixtures" / "articles"
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CASES = SHARED / "eval" / "gazetteer_cases.tsv"
@@ -236,7 +240,7 @@ def _article() -> str:
 
 def _fresh_load() -> float:
     t0 = time.perf_counter()
-    gz._load_cached.__wrapped__(str(gz.DEFAULT_PATH), gz.DEFAULT_THEATRE).automaton()
+    gz._load_cached.__wrapped__(str(gz.DEFAULT_PATH), gz.DEFAULT_THEATRE).mention_index()
     return time.perf_counter() - t0
 
 
@@ -325,3 +329,53 @@ def test_geocode_online_caches(tmp_path):
 def test_inflected_and_generic_forms(query, expected):
     m = Gazetteer.load().resolve(query)
     assert m is not None and m.place.geonameid == expected and m.score <= 90
+
+
+# ---- mention keys: word lookups find what a character automaton over every key finds ------------------
+
+def _automaton_keys_in(g: Gazetteer, folded: str) -> list[tuple[int, int, str]]:
+    """The reference: every key an Aho-Corasick automaton finds, kept when it stands as whole words."""
+    import ahocorasick
+    if not hasattr(g, "_test_automaton"):
+        a = ahocorasick.Automaton()
+        for k in g.mention_index()[2]:
+            a.add_word(k, k)
+        a.make_automaton()
+        g._test_automaton = a
+    n, out = len(folded), []
+    for end_idx, k in g._test_automaton.iter(folded):
+        start, end = end_idx - len(k) + 1, end_idx + 1
+        if not ((start > 0 and folded[start - 1].isalnum()) or (end < n and folded[end].isalnum())):
+            out.append((start, end, k))
+    return sorted(out)
+
+
+def test_alnum_runs_are_isalnum_runs():
+    import sys
+    assert all(bool(gz._ALNUM_RUN.fullmatch(chr(c))) == chr(c).isalnum() for c in range(sys.maxunicode + 1))
+
+
+def test_keys_in_finds_what_an_automaton_finds(g):
+    texts = [_article(), "Shelling hit 's-Hertogenbosch, Yerevan, Ստեփանակերտ, Гянджа and São Tomé.",
+             "New York-based analysts (Minsk Group) saw 'Ain el Turk and San Juan; Ganja×Barda, Tərtər—Ağdam.",
+             "santa santa cruz de tenerife st. petersburg x1 2020", ""]
+    texts += [ln for p in FIXTURE_DIR.iterdir() for ln in p.read_text(encoding="utf-8", errors="replace").splitlines()]
+    for t in texts:
+        _check_keys_in(g, t)
+
+
+def _check_keys_in(g: Gazetteer, text: str) -> None:
+    f = fold_text(text)
+    ref = _automaton_keys_in(g, f)
+    assert sorted(g.keys_in(f)) == ref, text
+    lower = g._lower_ok | g.stopwords.blockers  # with the text: what spans keeps of lower-case starts
+    assert sorted(g.keys_in(f, text)) == [(s, e, k) for s, e, k in ref if not (text[s].islower() and k not in lower)]
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.sampled_from(["Baku", "Goris", " ", "-", "'", "’", "s", "san", "Santa Cruz", "×", "İ",
+                                           ".", "Minsk Group", "'s Gravenzande", "Ganja", "ain", "el", "1"]),
+                          st.text(max_size=4)), max_size=30).map("".join))
+def test_keys_in_finds_what_an_automaton_finds_on_any_text(g, text):
+    _check_keys_in(g, text)
