@@ -51,16 +51,22 @@ def incident_from_feature(f: dict) -> Incident | None:
 def feature_parts(inc: Incident) -> tuple[str, str]:
     """The incident's feature as JSON text in two parts, everything but the evidence and the evidence.
 
-    The store keeps these texts, validated when saved, so that an export streams them as they are
-    (`feature_text`) and one without the article sentences needs no parsing either.
+    The store keeps these texts, checked when saved, so that an export streams them as they are
+    (`feature_text`) and one without the article sentences needs no parsing either. The structure is
+    `feature`'s own, so what is checked is what an incident brings: its position, and values JSON holds.
     """
     f = feature(inc)
+    lon, lat = f["geometry"]["coordinates"]
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError(f"incident {inc.id}: position [{lon}, {lat}] out of range (longitude {lon}, latitude {lat}: "
+                         "is it latitude first?)")
     evidence = f["properties"].pop("evidence")
-    problems = validate_feature_collection({"type": "FeatureCollection", "features": [f]})
-    if problems:
-        raise ValueError(f"incident {inc.id}: not valid GeoJSON: {'; '.join(problems[:3])}")
-    text = json.dumps(f, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text[:-2], json.dumps(evidence, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text = json.dumps(f, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        ev = json.dumps(evidence, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as e:  # NaN or infinity (not JSON), or a value of no JSON type
+        raise ValueError(f"incident {inc.id}: not valid GeoJSON: {e}") from None
+    return text[:-2], ev
 
 
 def feature_text(head: str, evidence: str | None) -> str:

@@ -325,3 +325,17 @@ def test_a_store_without_events_exports_in_memory_until_written_then_streams(tmp
     assert _streamed(db) == expected
     with closing(sqlite3.connect(db)) as c:
         assert c.execute("SELECT count(*) FROM incidents WHERE merge_key IS NULL").fetchone() == (0,)
+
+
+def test_the_writer_syncs_at_checkpoints_and_a_killed_writer_loses_nothing_committed(tmp_path):
+    """WAL with synchronous=NORMAL: no fsync per article; what was committed survives the process."""
+    db = tmp_path / "s.gpkg"
+    code = ("import os, sys\nfrom geo import store\nfrom test_store import _article, _event\n"
+            "with store.connect(sys.argv[1]) as conn:\n"
+            "    assert conn.execute('PRAGMA synchronous').fetchone()[0] == 1\n"
+            "    store.save_article(conn, _article('a.txt'), [_event('a1', '2020-10-12', 'Terter', 40.34, 'a.txt')])\n"
+            "    os.kill(os.getpid(), 9)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+    r = subprocess.run([sys.executable, "-c", code, str(db)], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert r.returncode == -signal.SIGKILL, r.stderr
+    assert [a["file"] for a in store.articles(db)] == ["a.txt"] and len(_streamed(db)) == 1

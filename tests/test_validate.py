@@ -160,6 +160,10 @@ def test_the_streamed_export_is_valid_and_refuses_an_invalid_front_line(tmp_path
         feature_parts(_incident(lon=math.inf))
     with pytest.raises(ValueError, match="longitude 200"):
         feature_parts(_incident(lon=200.0))
+    with pytest.raises(ValueError, match="latitude 95"):
+        feature_parts(_incident(lat=95.0))
+    with pytest.raises(ValueError, match="x1: not valid GeoJSON"):
+        feature_parts(_incident(fatalities=math.nan))
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["s.geojson"]
 
