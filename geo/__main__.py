@@ -26,7 +26,6 @@ def cmd_ingest(args) -> int:
 def cmd_export(args) -> int:
     from . import store
     from .export import feature_collection, write_geojson, write_geojson_stream
-    from .merge import merge
     filters = (args.start, args.end, args.actor, args.event_type)
     try:
         texts = store.event_features(args.db, *filters, evidence=not args.no_evidence)
@@ -34,8 +33,7 @@ def cmd_export(args) -> int:
         if texts is None:  # a store not yet upgraded: merge in memory, as slow as that is
             print(f"note: {store.display_name(args.db)}: no merged events in this store yet "
                   "(ingest into it once to add them); merging in memory", file=sys.stderr)
-            incidents = sorted(merge(store.load_incidents(args.db, *filters)),
-                               key=lambda i: (i.geo_precision, i.event_date, i.id))
+            incidents = store.merged_in_memory(args.db, *filters)
             if args.no_evidence:
                 for i in incidents:
                     i.evidence = []
@@ -77,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"GeoPackage file (default {DEFAULT_DB}) or PostGIS database (postgresql://user@host/dbname)")
     p.add_argument("--workers", type=int, metavar="N", help="extract on N local processes (default 1)")
     p.add_argument("--dask-scheduler", metavar="ADDRESS",
-                   help="extract on a Dask cluster (tcp://host:8786); the files must be at the same paths there")
+                   help="extract on a Dask cluster (tcp://host:8786); the files are read here and sent to the workers")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("export", help="write the filtered incidents as a GeoJSON snapshot")
     p.add_argument("--db", default=DEFAULT_DB, metavar="FILE|URL", help="GeoPackage file or postgresql:// URL")

@@ -10,33 +10,33 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from unidecode import unidecode
+
 from .prefilter import screen
 
-# ASCII case folding only: with full Unicode folding 'ſunday' and 'frıday' match and name no weekday.
-_I = re.I | re.A
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december"]
 _MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_MONTH_DAY = re.compile(rf"\b{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", _I)
-_DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+(?P<year>\d{{4}}))?\b", _I)
+_MONTH_DAY = re.compile(rf"\b{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)
+_DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)
 _ISO = re.compile(r"\b(?P<year>\d{4})-(?P<m>\d{2})-(?P<day>\d{2})\b")
-_WEEKDAY = re.compile(r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", _I)
-_MONTH_ONLY = re.compile(r"\b(?P<rel>(?:early|late|mid|end of|beginning of|start of)[- ]+)?(?:in\s+|of\s+|since\s+|during\s+)?(?:the\s+month\s+of\s+)?(?P<mon>january|february|march|april|may|june|july|august|september|october|november|december)\b(?:\s+(?P<year>\d{4}))?", _I)
+_WEEKDAY = re.compile(r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)
+_MONTH_ONLY = re.compile(r"\b(?P<rel>(?:early|late|mid|end of|beginning of|start of)[- ]+)?(?:in\s+|of\s+|since\s+|during\s+)?(?:the\s+month\s+of\s+)?(?P<mon>january|february|march|april|may|june|july|august|september|october|november|december)\b(?:\s+(?P<year>\d{4}))?", re.I)
 _YEAR = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)(?P<s>s)?\b")
-_DECADE_WORDS = re.compile(r"\b(?:nineties|eighties|soviet (?:era|times)|collapse of the soviet union)\b", _I)
+_DECADE_WORDS = re.compile(r"\b(?:nineties|eighties|soviet (?:era|times)|collapse of the soviet union)\b", re.I)
 _RELATIVE = [
-    (re.compile(r"\b(?:the )?day before yesterday\b", _I), -2, 1),
-    (re.compile(r"\byesterday\b", _I), -1, 1),
-    (re.compile(r"\b(?:overnight|last night|during the night|in the night)\b", _I), -1, 1),
-    (re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier in the day|on the same day)\b", _I), 0, 1),
-    (re.compile(r"\b(?:last|past) week(?:end)?\b", _I), -7, 2),
-    (re.compile(r"\b(?:this|the) weekend\b", _I), None, 2),
-    (re.compile(r"\b(?:this|earlier this|past few|last few|recent) (?:week|days)\b", _I), -3, 2),
-    (re.compile(r"\b(?:late|early|earlier|end of)? ?last month\b", _I), "last_month", 3),
-    (re.compile(r"\b(?:earlier this|this) month\b", _I), -10, 3),
+    (re.compile(r"\b(?:the )?day before yesterday\b", re.I), -2, 1),
+    (re.compile(r"\byesterday\b", re.I), -1, 1),
+    (re.compile(r"\b(?:overnight|last night|during the night|in the night)\b", re.I), -1, 1),
+    (re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier in the day|on the same day)\b", re.I), 0, 1),
+    (re.compile(r"\b(?:last|past) week(?:end)?\b", re.I), -7, 2),
+    (re.compile(r"\b(?:this|the) weekend\b", re.I), None, 2),
+    (re.compile(r"\b(?:this|earlier this|past few|last few|recent) (?:week|days)\b", re.I), -3, 2),
+    (re.compile(r"\b(?:late|early|earlier|end of)? ?last month\b", re.I), "last_month", 3),
+    (re.compile(r"\b(?:earlier this|this) month\b", re.I), -10, 3),
 ]
-_MAY_VERB = re.compile(r"\bmay\s+(?:be|have|not|also|still|well|soon|never|\w+ed|\w+)\b", _I)
+_MAY_VERB = re.compile(r"\bmay\s+(?:be|have|not|also|still|well|soon|never|\w+ed|\w+)\b", re.I)
 _DIGIT = re.compile(r"\d")
 # Which of the patterns with words may match: without a digit, and none of these, nothing dates a sentence.
 _MAY_DATE = screen({"decade": _DECADE_WORDS, "weekday": _WEEKDAY, "month": _MONTH_ONLY, "month_day": _MONTH_DAY,
@@ -51,8 +51,14 @@ class When:
     explicit: bool = False
 
 
+def _ascii(name: str) -> str:
+    """A matched day or month name in plain lower case: case-insensitive patterns also match 'ſ' for
+    's' and a dotless 'ı' for 'i' ('ſunday'), which no list of names holds."""
+    return unidecode(name).lower()
+
+
 def _month(name: str) -> int:
-    name = name.lower().rstrip(".")
+    name = _ascii(name).rstrip(".")
     return next(i + 1 for i, m in enumerate(MONTHS) if m.startswith(name[:3]))
 
 
@@ -70,7 +76,7 @@ def _infer_year(month: int, day: int, published: date) -> date | None:
 
 def last_weekday(name: str, published: date) -> date:
     """The latest day with that weekday on or before publication: news speaks of the past week."""
-    back = (published.weekday() - WEEKDAYS.index(name.lower())) % 7
+    back = (published.weekday() - WEEKDAYS.index(_ascii(name))) % 7
     return published - timedelta(days=back)
 
 
@@ -85,7 +91,7 @@ def resolve(sentence: str, published: date | None) -> When | None:
         return When(published, 2)  # no year, day, weekday, month or relative time: the branches below agree
     years = [m for m in (_YEAR.finditer(s) if digits else ()) if not _is_number_context(s, m)
              and not re.search(r"\b(?:since|than(?: in)?|until|before|after)\s+(?:the\s+)?(?:early\s+|late\s+)?$",
-                               s[max(0, m.start() - 25):m.start()], _I)]
+                               s[max(0, m.start() - 25):m.start()], re.I)]
     past_years = [m for m in years if int(m.group("year")) < published.year or m.group("s")]
     if "decade" in may and _DECADE_WORDS.search(s) or past_years:
         y = int((past_years[0].group("year")) if past_years else published.year - 30)
@@ -117,14 +123,14 @@ def resolve(sentence: str, published: date | None) -> When | None:
     m = _WEEKDAY.search(s) if "weekday" in may else None
     if m:
         d = last_weekday(m.group("wd"), published)
-        night = re.search(rf"\b{m.group('wd')}\s+night\b|\bnight\s+(?:of|to)\s+{m.group('wd')}|overnight", s, _I)
+        night = re.search(rf"\b{m.group('wd')}\s+night\b|\bnight\s+(?:of|to)\s+{m.group('wd')}|overnight", s, re.I)
         return When(d, 2 if night else 1, explicit=True)
     for i, (pat, delta, prec) in enumerate(_RELATIVE):
         if i in may and pat.search(s):
             if delta == "last_month":
                 first = published.replace(day=1)
                 prev = first - timedelta(days=1)
-                day = 25 if re.search(r"\b(?:late|end of) last month", s, _I) else 15
+                day = 25 if re.search(r"\b(?:late|end of) last month", s, re.I) else 15
                 return When(prev.replace(day=min(day, prev.day)), 3, explicit=True)
             if delta is None:
                 sat = last_weekday("saturday", published)
@@ -143,9 +149,9 @@ def resolve(sentence: str, published: date | None) -> When | None:
 
 
 _DOC_BEFORE = re.compile(r"\b(?:deal|agreement|accord|cease-?fire|truce|statement|declaration|treaty|pact)\s+"
-                         r"(?:\w+\s+){0,3}?(?:on|of|dated)\s+$", _I)
+                         r"(?:\w+\s+){0,3}?(?:on|of|dated)\s+$", re.I)
 _DOC_AFTER = re.compile(r"^\s*(?:,\s*\d{4},?\s*)?(?:\w+\s+)?(?:deal|agreement|accord|cease-?fire|truce|statement|"
-                        r"declaration|treaty|pact|peace)\b", _I)
+                        r"declaration|treaty|pact|peace)\b", re.I)
 
 
 def _names_a_document(s: str, m: re.Match) -> bool:
@@ -156,7 +162,7 @@ def _names_a_document(s: str, m: re.Match) -> bool:
 def _is_number_context(s: str, m: re.Match) -> bool:
     """'2,300 troops' or '1000 people' are counts, not years."""
     if m.group("s") or re.search(r"(?:\b(?:in|of|since|year|spring|summer|autumn|fall|winter)|" + _MON + r")\s+$",
-                                 s[max(0, m.start() - 12):m.start()], _I):
+                                 s[max(0, m.start() - 12):m.start()], re.I):
         return False
     before = s[max(0, m.start() - 1):m.start()]
     after = s[m.end():m.end() + 12].lower()

@@ -86,10 +86,7 @@ def feature_collection(incidents: list[Incident], metadata: dict | None = None,
 def write_geojson(fc: dict, out: str | Path) -> None:
     """Write atomically, and only valid RFC 7946: a reader never sees half a file, and a failure (an
     invalid collection, a full disk) leaves the previous file as it was. Raises ValueError if invalid."""
-    problems = validate_feature_collection(fc)
-    if problems:
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise ValueError(f"refusing to write invalid GeoJSON to {out}: {'; '.join(problems[:5])}{more}")
+    _refuse_invalid(fc, out)
     data = json.dumps(fc, ensure_ascii=False, allow_nan=False).encode("utf-8")
     _write_atomically(out, lambda fh: fh.write(data))
 
@@ -102,11 +99,7 @@ def write_geojson_stream(features: Iterable[str], out: str | Path, metadata: dic
     the extra features (the front line) are checked here. Atomic as `write_geojson`; returns the count.
     """
     extra = list(extra_features or [])
-    problems = validate_feature_collection({"type": "FeatureCollection", "features": extra,
-                                            "metadata": metadata or {}})
-    if problems:
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise ValueError(f"refusing to write invalid GeoJSON to {out}: {'; '.join(problems[:5])}{more}")
+    _refuse_invalid({"type": "FeatureCollection", "features": extra, "metadata": metadata or {}}, out)
     count = 0
 
     def write(fh) -> None:
@@ -131,6 +124,13 @@ def write_geojson_stream(features: Iterable[str], out: str | Path, metadata: dic
 
     _write_atomically(out, write)
     return count
+
+
+def _refuse_invalid(fc: dict, out) -> None:
+    problems = validate_feature_collection(fc)
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise ValueError(f"refusing to write invalid GeoJSON to {out}: {'; '.join(problems[:5])}{more}")
 
 
 def _write_atomically(out: str | Path, write) -> None:

@@ -12,7 +12,8 @@ def merge_key(inc: Incident) -> str:
     Merging is independent per key, so the store keeps each key's merged incident up to date when an
     article is saved and an export of a million incidents only streams them.
     """
-    place = inc.geonameid if inc.geonameid is not None else f"{round(inc.lat, 2)},{round(inc.lon, 2)}"
+    # + 0.0 makes -0.0 (a point just south or west of zero) the same key as 0.0
+    place = inc.geonameid if inc.geonameid is not None else f"{round(inc.lat, 2) + 0.0},{round(inc.lon, 2) + 0.0}"
     return f"{place}|{inc.event_date}|{merge_class(inc.event_type, inc.sub_event_type)}"
 
 

@@ -12,7 +12,8 @@ anything, whatever the size of the store.
 
 The database is in WAL mode, so the app reads while an ingest writes, and a process killed in the
 middle of an ingest leaves every committed article intact. An existing file that is not an incident
-GeoPackage, or is corrupt, is refused with a `StoreError` and never written to.
+GeoPackage, or is corrupt, is refused with a `StoreError` and never written to (past
+`FULL_CHECK_MAX_BYTES` only what `_integrity_problems` reads is checked beforehand).
 
 Within one process, never read the file with GDAL while an sqlite3 connection to it is open: the two
 bundled SQLite libraries release each other's POSIX locks, and the open connection's view of the WAL
@@ -71,7 +72,7 @@ def is_postgres(db) -> bool:
 def display_name(db) -> str:
     """The database as it may be printed: a URL without its password."""
     pg = _pg(db)
-    return pg.redact(str(db)) if pg else str(db)
+    return pg.redact(str(db), str(db)) if pg else str(db)
 
 
 def _pg(db):
@@ -192,8 +193,13 @@ def _check(conn: sqlite3.Connection, p: Path, write: bool) -> None:
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
             if not events_ready(conn):
+                conn.execute("BEGIN IMMEDIATE")  # DDL included: a failed rebuild leaves the old events
                 with conn:
-                    _ensure_events(conn)
+                    if not events_ready(conn):  # another writer may have built them while we waited
+                        try:
+                            _ensure_events(conn)
+                        except ValueError as e:  # a stored value no export can hold
+                            raise StoreError(f"{p}: cannot merge the stored incidents ({e})") from None
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{p}: corrupt or unreadable database ({e})") from None
 
@@ -255,12 +261,16 @@ def _connect_gpkg(path: str | Path, create: bool = True):
 
 
 def events_ready(conn: sqlite3.Connection) -> bool:
-    """Whether the `events` table is there and was built by this version of the merge."""
+    """Whether the `events` table is there, was built by this version of the merge, and no incident was
+    written since without a merge key (by a version from before the events table, which does not
+    refresh them). Cheap: the key's index holds the NULLs."""
     try:
         r = conn.execute("SELECT value FROM store_meta WHERE key = 'events_version'").fetchone()
+        if not (r and r[0] == EVENTS_VERSION):
+            return False
+        return conn.execute(f'SELECT 1 FROM "{LAYER}" WHERE merge_key IS NULL LIMIT 1').fetchone() is None
     except sqlite3.OperationalError:  # a store from before the events table
         return False
-    return bool(r) and r[0] == EVENTS_VERSION
 
 
 def _ensure_events(conn: sqlite3.Connection) -> None:
@@ -365,6 +375,7 @@ def save_article(conn, article: Article, incidents: list[Incident], pipeline: st
     cols = ", ".join(["geom"] + [c for c, _ in COLUMNS] + ["merge_key"])
     marks = ", ".join("?" * (len(COLUMNS) + 2))
     rows = [_row(i, aid) for i in incidents]  # built first: a bad value fails before the transaction
+    conn.execute("BEGIN IMMEDIATE")  # the write lock before the old keys are read: no other save in between
     with conn:
         keys = {r[0] for r in conn.execute(f'SELECT merge_key FROM "{LAYER}" WHERE article_id = ?', (aid,))}
         conn.execute(f'DELETE FROM "{LAYER}" WHERE article_id = ?', (aid,))
@@ -380,11 +391,6 @@ def _execute(conn, sql: str, args=()):
     if pg := _pg(conn):
         return pg.execute(conn, sql.replace("?", "%s"), args)
     return conn.execute(sql, args)
-
-
-def stored_sha1(conn, article: Article) -> str | None:
-    r = _execute(conn, "SELECT sha1 FROM articles WHERE article_id = ?", (article_id(article),)).fetchone()
-    return r[0] if r else None
 
 
 def unchanged(conn, article: Article, pipeline: str) -> int | None:
@@ -451,15 +457,18 @@ def event_features(path: str | Path, start: str | None = None, end: str | None =
     first, then date), streamed from the `events` table; None when the store has no up-to-date events
     (made by an older version and not yet opened for writing), so the caller merges in memory.
 
-    Filters apply to the merged incident: one told by two articles matches an actor either names.
+    Filters select merged incidents by their own fields, as exported: date, actor1 or actor2, event type.
     """
     if pg := _pg(path):
         return pg.event_features(path, start, end, actors, event_types, evidence)
     from .export import feature_text
 
     with connect(path, create=False) as conn:
-        if not events_ready(conn):
-            return None
+        try:
+            if not events_ready(conn):
+                return None
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path}: corrupt or unreadable database ({e})") from None
     clause, args = where(start, end, actors, event_types)
     sql = (f"SELECT feature, {'evidence' if evidence else 'NULL'} FROM events{clause} "
            "ORDER BY geo_precision, event_date, event_id")
@@ -482,10 +491,22 @@ def load_events(path: str | Path, start: str | None = None, end: str | None = No
 
     texts = event_features(path, start, end, actors, event_types)
     if texts is None:
-        from .merge import merge
-        return sorted(merge(load_incidents(path, start, end, actors, event_types)),
-                      key=lambda i: (i.geo_precision, i.event_date, i.id))
+        return merged_in_memory(path, start, end, actors, event_types)
     return [incident_from_feature(json.loads(t)) for t in texts]
+
+
+def merged_in_memory(path: str | Path, start: str | None = None, end: str | None = None,
+                     actors: list[str] | None = None, event_types: list[str] | None = None) -> list[Incident]:
+    """What `event_features` streams, for a store without up-to-date events: every incident loaded and
+    merged, then filtered by the merged incident's own fields, in export order."""
+    from .merge import merge
+    out = []
+    for i in merge(load_incidents(path)):
+        if ((not start or i.event_date >= start) and (not end or i.event_date <= end)
+                and (not actors or i.actor1 in actors or i.actor2 in actors)
+                and (not event_types or i.event_type in event_types)):
+            out.append(i)
+    return sorted(out, key=lambda i: (i.geo_precision, i.event_date, i.id))
 
 
 def _read(conn: sqlite3.Connection, path, sql: str, args=()) -> list[tuple]:

@@ -58,22 +58,31 @@ _DDL = [
 ]
 
 
-def redact(text: str) -> str:
-    """The text (a URL, or an error quoting one) with any password replaced by ***."""
-    text = re.sub(r"(\w+://[^/?#@\s]*?:)[^/?#@\s]*@", r"\1***@", text)
+def redact(text: str, url: str | None = None) -> str:
+    """The text (a URL, or an error quoting one) with any password replaced by ***: the password of
+    `url` wherever it appears, and whatever stands between a URL's user name and the last '@' before
+    its path (libpq takes '?' and '#' there unquoted)."""
+    pw = _password(url) if url else None
+    if pw:
+        text = text.replace(pw, "***")
+    text = re.sub(r"(\w+://[^:/@\s]*:)[^/\s]*@", r"\1***@", text)
     return re.sub(r"(?i)(password\s*=\s*)[^&\s'\"]*", r"\1***", text)
 
 
 def _password(url: str) -> str | None:
-    m = re.match(r"\w+://[^/?#@\s]*?:([^/?#@\s]*)@", url) or re.search(r"(?i)password=([^&\s]*)", url)
-    return unquote(m.group(1)) if m and m.group(1) else None
+    """The password as libpq reads it from `url`, or None."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+        return conninfo_to_dict(url).get("password") or None
+    except Exception:  # noqa: BLE001 - a URL libpq cannot parse: fall back to its shape
+        m = re.match(r"\w+://[^:/@\s]*:([^/\s]*)@", url) or re.search(r"(?i)password=([^&\s]*)", url)
+        return unquote(m.group(1)) if m and m.group(1) else None
 
 
 def _message(e: BaseException, url: str) -> str:
     """A driver error in one line, without the password even where libpq quotes the URL."""
     msg = " ".join(str(e).split()) or type(e).__name__
-    pw = _password(url)
-    return redact(msg.replace(pw, "***") if pw else msg)
+    return redact(msg, url)
 
 
 @contextmanager
@@ -86,7 +95,7 @@ def connect(url: str, create: bool = True):
     """
     import psycopg
 
-    name = redact(url)
+    name = redact(url, url)
     try:
         from psycopg.conninfo import conninfo_to_dict
         timeout = {} if "connect_timeout" in conninfo_to_dict(url) else {"connect_timeout": CONNECT_TIMEOUT_S}
@@ -243,7 +252,7 @@ def _rows(url: str, sql: str, args=()) -> list[tuple]:
         try:
             return conn.execute(sql, args).fetchall()
         except psycopg.Error as e:
-            raise StoreError(f"{redact(url)}: cannot read the database ({_message(e, url)})") from None
+            raise StoreError(f"{redact(url, url)}: cannot read the database ({_message(e, url)})") from None
 
 
 def load_incidents(url: str, start=None, end=None, actors=None, event_types=None) -> list:
@@ -272,7 +281,7 @@ def event_features(url: str, start=None, end=None, actors=None, event_types=None
                 with conn.cursor() as cur:
                     yield from (feature_text(h, e) for h, e in cur.stream(sql, args, size=10_000))
             except psycopg.Error as e:
-                raise StoreError(f"{redact(url)}: cannot read the database ({_message(e, url)})") from None
+                raise StoreError(f"{redact(url, url)}: cannot read the database ({_message(e, url)})") from None
     return stream()
 
 

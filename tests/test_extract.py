@@ -131,6 +131,15 @@ def test_merge_keeps_different_days_apart(gazetteer):
     assert len(merge(a + b)) == 2
 
 
+def test_merge_of_points_without_a_place_id_across_zero(gazetteer):
+    """Points with no gazetteer id merge by rounded coordinates; -0.0 and 0.0 are the same place."""
+    from dataclasses import replace
+    a = extract(_article("Rockets hit Ganja on Monday.", file="a.txt"), gazetteer)[0]
+    one = replace(a, geonameid=None, lat=0.001, lon=-0.001)
+    two = replace(a, id="other", geonameid=None, lat=-0.001, lon=0.001, sources=[replace(a.sources[0], file="b.txt")])
+    assert len(merge([one, two])) == 1
+
+
 def test_no_publication_date_no_incidents(gazetteer):
     art = read_text("Headline only\n\nRockets hit Ganja on Monday.\n", file="n.txt")
     assert art.published is None and extract(art, gazetteer) == []

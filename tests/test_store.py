@@ -266,10 +266,14 @@ def _streamed(db, **filters) -> list[dict]:
 
 
 def _merged_in_memory(db, **filters) -> list[dict]:
+    """Every stored incident merged, then filtered by the merged incident's own fields."""
     from geo.export import feature
     from geo.merge import merge
-    incs = sorted(merge(store.load_incidents(db, **filters)), key=lambda i: (i.geo_precision, i.event_date, i.id))
-    return [feature(i) for i in incs]
+    incs = [i for i in merge(store.load_incidents(db))
+            if (not filters.get("start") or i.event_date >= filters["start"])
+            and (not filters.get("actors") or {i.actor1, i.actor2} & set(filters["actors"]))
+            and (not filters.get("event_types") or i.event_type in filters["event_types"])]
+    return [feature(i) for i in sorted(incs, key=lambda i: (i.geo_precision, i.event_date, i.id))]
 
 
 def test_the_events_table_is_the_merge_of_the_stored_incidents(tmp_path):
@@ -294,6 +298,11 @@ def test_the_events_table_is_the_merge_of_the_stored_incidents(tmp_path):
     assert shelled["actor1"] == "Armenia" and shelled["evidence"] == ["Terter (a.txt).", "Terter (b.txt)."]
     assert all(e["properties"]["evidence"] == [] for e in _streamed(db, evidence=False))
     assert _streamed(db, start="2020-10-13") == _merged_in_memory(db, start="2020-10-13")
+    from geo.export import feature as feat
+    for filters in ({"actors": ["Azerbaijan"]}, {"actors": ["Armenia"]}, {"event_types": ["Battles"]},
+                    {"event_types": ["Strategic developments"], "start": "2020-10-12"}):
+        assert _streamed(db, **filters) == _merged_in_memory(db, **filters), filters
+        assert [feat(i) for i in store.merged_in_memory(db, **filters)] == _merged_in_memory(db, **filters)
 
     with store.connect(db) as conn:  # b.txt read again with nothing in it: its share of the merge goes
         store.save_article(conn, _article("b.txt"), [])
@@ -339,3 +348,77 @@ def test_the_writer_syncs_at_checkpoints_and_a_killed_writer_loses_nothing_commi
     r = subprocess.run([sys.executable, "-c", code, str(db)], cwd=ROOT, env=env, capture_output=True, text=True)
     assert r.returncode == -signal.SIGKILL, r.stderr
     assert [a["file"] for a in store.articles(db)] == ["a.txt"] and len(_streamed(db)) == 1
+
+
+def test_a_second_writer_cannot_slip_in_between_reading_an_articles_keys_and_replacing_it(tmp_path, monkeypatch):
+    """The save takes the write lock before it reads the article's old merge keys: a concurrent save of
+    the same article waits (here: times out) instead of leaving an event whose incidents are gone."""
+    db = tmp_path / "r.gpkg"
+    with store.connect(db) as conn:
+        store.save_article(conn, _article("x.txt"), [_event("x1", "2020-10-12", "Terter", 40.34, "x.txt")])
+    blocked = []
+
+    class SecondWriterFirst:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, sql, *args):
+            if "merge_key FROM" in sql and not blocked:
+                monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
+                try:
+                    with store.connect(db) as other:
+                        store.save_article(other, _article("x.txt"), [_event("x1", "2020-10-12", "Barda", 40.37,
+                                                                                "x.txt")])
+                    blocked.append(False)
+                except sqlite3.OperationalError as e:
+                    blocked.append("locked" in str(e))
+            return self.conn.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+        def __enter__(self):
+            return self.conn.__enter__()
+
+        def __exit__(self, *exc):
+            return self.conn.__exit__(*exc)
+
+    with store.connect(db) as conn:
+        store.save_article(SecondWriterFirst(conn), _article("x.txt"),
+                           [_event("x1", "2020-10-12", "Agdam", 39.99, "x.txt")])
+    assert blocked == [True]
+    assert [e["properties"]["location"] for e in _streamed(db)] == ["Agdam"] == [
+        i.location for i in store.load_incidents(db)]
+
+
+def test_rows_written_without_a_merge_key_make_the_events_stale_until_the_next_writer(tmp_path):
+    """A version from before the events table writes incidents with no merge key and no events:
+    readers then merge in memory, and the next writer rebuilds the events."""
+    db = tmp_path / "m.gpkg"
+    with store.connect(db) as conn:
+        store.save_article(conn, _article("a.txt"), [_event("a1", "2020-10-12", "Terter", 40.34, "a.txt")])
+    with closing(sqlite3.connect(db)) as c, c:
+        store._register(c)  # the GeoPackage's R-tree triggers call these
+        c.execute("UPDATE incidents SET merge_key = NULL")
+    assert store.event_features(db) is None
+    expected = _merged_in_memory(db)
+    with store.connect(db):
+        pass
+    assert _streamed(db) == expected
+
+
+def test_a_failed_rebuild_of_the_events_keeps_the_old_ones_and_names_the_file(tmp_path, monkeypatch):
+    db = tmp_path / "u.gpkg"
+    with store.connect(db) as conn:
+        store.save_article(conn, _article("a.txt"), [_event("a1", "2020-10-12", "Terter", 40.34, "a.txt")])
+    before = _streamed(db)
+    monkeypatch.setattr(store, "EVENTS_VERSION", "next")
+
+    def failing(conn, keys):
+        raise ValueError("incident a1: position [46.9, 95.0] out of range")
+    monkeypatch.setattr(store, "_refresh_events", failing)
+    with pytest.raises(store.StoreError, match=r"u\.gpkg: cannot merge the stored incidents \(incident a1"):
+        with store.connect(db):
+            pass
+    monkeypatch.undo()
+    assert _streamed(db) == before

@@ -398,3 +398,13 @@ def test_the_app_reads_postgis(tmp_path, monkeypatch, corpus, new_db):
     assert "cannot connect" in at.error[0].value and "postgresql://geo:***@127.0.0.1" in at.error[0].value
     assert "database unreadable" in at.caption[0].value and _shown(at) > 0
     assert PASSWORD not in " ".join(e.value for e in [*at.error, *at.caption, *at.markdown])
+
+
+def test_passwords_with_url_punctuation_are_never_shown():
+    """libpq reads '?' and '#' in a password unquoted; the redaction must cover up to the last '@'."""
+    for url, shown in (("postgresql://alice:s3cr#t?pw@127.0.0.1:1/incidents", "postgresql://alice:***@127.0.0.1:1/"),
+                       ("postgresql://u:p%40ss@db.example/x?sslmode=require", "postgresql://u:***@db.example/x?"),
+                       ("postgresql://db.example/x?user=u&password=hunter22", "password=***")):
+        name = store.display_name(url)
+        assert shown in name and "s3cr" not in name and "p%40ss" not in name and "hunter22" not in name, name
+    assert store.display_name("postgresql://postgres@localhost:5432/db") == "postgresql://postgres@localhost:5432/db"
