@@ -59,13 +59,8 @@ def _lang(op, av) -> set[str] | None:
     if op is C.SUBPATTERN:
         return _lang_seq(av[-1])
     if op is C.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            one = _lang_seq(alt)
-            if one is None:
-                return None
-            out |= one
-        return out if len(out) <= _CAP else None
+        out = _union(av[1], _lang_seq)
+        return out if out is not None and len(out) <= _CAP else None
     if op in (C.MAX_REPEAT, C.MIN_REPEAT):
         lo, hi, body = av
         one = _lang_seq(body)
@@ -81,6 +76,17 @@ def _lang(op, av) -> set[str] | None:
                     return None
         return out if len(out) <= _CAP else None
     return None
+
+
+def _union(alternatives, of) -> set[str] | None:
+    """The union of `of` over a branch's alternatives; None when one of them has no answer."""
+    out: set[str] = set()
+    for alt in alternatives:
+        one = of(alt)
+        if one is None:
+            return None
+        out |= one
+    return out
 
 
 def _better(a: set[str] | None, b: set[str] | None) -> bool:
@@ -116,13 +122,7 @@ def _factors(op, av) -> set[str] | None:
     if op is C.SUBPATTERN:
         return _factors_seq(av[-1])
     if op is C.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            one = _factors_seq(alt)
-            if one is None:
-                return None
-            out |= one
-        return out
+        return _union(av[1], _factors_seq)
     if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
         return _factors_seq(av[2])
     return None
