@@ -21,7 +21,7 @@ from . import store
 from .extract import extract
 from .reader import ArticleError, read_file
 
-_PIPELINE_FILES = ("reader.py", "dates.py", "extract.py", "gazetteer.py", "lexicon.py", "prefilter.py", "records.py")
+_PIPELINE_FILES = ("reader.py", "dates.py", "extract", "gazetteer.py", "lexicon.py", "prefilter.py", "records.py")
 FILE_TIME_LIMIT_S = 120  # reading and extracting one file; a news article takes well under a second
 
 
@@ -113,7 +113,8 @@ def pipeline_version() -> str:
     from .gazetteer import DEFAULT_PATH
 
     here = Path(__file__).resolve().parent
-    files = [here / n for n in _PIPELINE_FILES] + sorted((here / "data").rglob("*")) + [Path(DEFAULT_PATH)]
+    files = [f for n in _PIPELINE_FILES for f in ([here / n] if n.endswith(".py") else sorted((here / n).rglob("*.py")))]
+    files += sorted((here / "data").rglob("*")) + [Path(DEFAULT_PATH)]
     h = hashlib.sha1()
     for f in files:
         if f.is_file():

@@ -60,7 +60,7 @@ def main():
             if a.json:
                 (tmp / f"score_{half}.json").write_text(subprocess.run(
                     [sys.executable, str(score_py), "--gold", str(g), "--pred", str(p), "--json"],
-                    capture_output=True, text=True, check=True).stdout)
+                    capture_output=True, text=True, check=True).stdout.rsplit("\n}", 1)[0] + "\n}\n")
 
 
 if __name__ == "__main__":

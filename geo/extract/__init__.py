@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-from . import dates
-from .lexicon import Lexicon, Theatre, Trigger, load
-from .prefilter import screen
-from .records import Article, Incident, Mention, Source
+from .. import dates
+from ..lexicon import Lexicon, Theatre, Trigger, load
+from ..prefilter import screen
+from ..records import Article, Incident, Mention, Source
 
 _MONTH_NEXT = re.compile(r"(?:^\s*(?:of\s+)?|\b)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
                          r"\b", re.I)
@@ -256,7 +256,7 @@ def _lead_sentences(article: Article) -> list[str]:
     """Plain-format titles are often the article's lead sentence: read them too."""
     t = article.title.strip()
     if len(t.split()) >= 12 and re.search(r"[.!?]$", t):
-        from .reader import split_sentences
+        from ..reader import split_sentences
         return split_sentences(t)
     return []
 
@@ -318,7 +318,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
     published = article.published
     if published is None:
         return []
-    from .reader import split_sentences
+    from ..reader import split_sentences
     lead = _lead_sentences(article)
     sentences, starts = list(lead), {0}
     for para in article.paragraphs:
