@@ -10,34 +10,34 @@ the pre-war line stays exact, and a capture only turns land that the loser held 
 Armenia proper is not part of the surface. It was never at stake, and including it would draw the
 international border as front line.
 
-Which places a report moves. The rule is conservative: no report flips a whole region.
-* geo_precision 1: the place itself (by geonameid), else the nearest place within `town_radius_km`.
+Which places a report is about. The rule is conservative: no report flips a whole region.
+* geo_precision 1: the place itself (by geonameid), else the nearest place within `town_radius_km`; a
+  capture of a landmark (a church, a height) is about no town.
 * geo_precision 2, a non-violent transfer of a district: the district's places (same admin1) within
   `district_radius_km` of the report, except `district_exempt` (Lachin town stayed in the corridor).
 * Any other precision 2 ("near X", fighting somewhere in a district) and all of precision 3: the report
   is listed in `changes` with no places and moves nothing.
-The new holder is actor1's side. For a transfer, when actor1 is unknown or already holds the place (a
-side withdrawing), the place passes to the other side. Reports dated before the theatre's start are
-ignored, because the baseline already holds them.
+Reports dated before the theatre's start are ignored, because the baseline already holds them.
 
-Status (ISW's claimed vs assessed). A report is `confirmed` when Media reports it (a journalist's own
-observation), when a claimant is on the losing side (a concession), or when nobody on the losing side
-denies it. It is `claimed` when one side claims and the other denies. A claimed place becomes confirmed
-on the day of a later confirmed report of the same place and holder: a concession, an independent
-report, or a later undenied report. A denied report never downgrades confirmed control.
+Who holds each place, and with which status (`confirmed`, `claimed`, `scheduled`), is decided by the
+weight of all its reports up to the day (geo.frontline_evidence), never by the last one alone.
 
-The front line is where the two sides' areas meet. Claimed gains count for their claimant (drawn with
-status `claimed`), so the line runs where the colours meet. The export uses every capture report up to
-its day, whatever the incident filters, because control does not depend on what one is looking at.
+The front line is where the two sides' areas meet. Claimed and scheduled gains count for their side (drawn
+with their status), so the line runs where the colours meet. The export uses every report up to its day,
+whatever the incident filters, because control does not depend on what one is looking at; each control
+area lists, in `evidence`, the places in it that changed hands or that a report said did, with their
+holdings and the reports for and against.
 """
 from __future__ import annotations
 
 import functools
 import json
 import math
-from dataclasses import dataclass, replace
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from .control_build import (
@@ -49,9 +49,11 @@ from .control_build import (
     theatre_file,
 )
 
-TRANSFER = "Non-violent transfer of territory"
-CAPTURES = frozenset({"Government regains territory", "Non-state actor overtakes territory", TRANSFER})
-CONFIRMED, CLAIMED = "confirmed", "claimed"
+from . import frontline_evidence as ev
+from .frontline_evidence import CAPTURES, CLAIMED, CONFIRMED, SCHEDULED, TRANSFER, EvidenceRulesError
+
+__all__ = ["CAPTURES", "CLAIMED", "CONFIRMED", "SCHEDULED", "TRANSFER", "FrontLineError", "FrontSnapshot",
+           "TerritorialChange", "export_layers", "features", "snapshot"]
 
 
 class FrontLineError(RuntimeError):
@@ -89,13 +91,15 @@ class ControlArea(NamedTuple):
 
 @dataclass(frozen=True)
 class FrontSnapshot:
-    """Control and front line on `day`: one confirmed area per side, plus each side's claimed gains if any."""
+    """Control and front line on `day`: one confirmed area per side, plus each side's claimed and scheduled
+    gains if any."""
 
     day: date
     theatre: str  # theatre file stem
     control: tuple[ControlArea, ...]
     line: object  # LineString or MultiLineString, empty when the sides do not touch
     changes: tuple[TerritorialChange, ...]
+    places: tuple[ev.PlaceHistory, ...] = ()  # every place a report is about, with its holdings and reports
 
 
 @dataclass(frozen=True)
@@ -123,9 +127,14 @@ class _Setup:
 
         from .gazetteer import Gazetteer
         from .lexicon import load
-        t = json.loads(theatre_file(key).read_text(encoding="utf-8"))
+        tfile = theatre_file(key)
+        t = json.loads(tfile.read_text(encoding="utf-8"))
         self.key, self.name, self.sides, self.start = key, t["name"], t["sides"], t.get("start")
         rules = t.get("control", {})
+        try:
+            self.rules = ev.Rules.from_theatre(t, tfile)
+        except EvidenceRulesError as e:
+            raise FrontLineError(str(e)) from None
         self.baseline_path = t.get("baseline", "data/control_baseline.geojson")
         path = ROOT / self.baseline_path
         try:
@@ -189,6 +198,26 @@ class _Setup:
     def side_of(self, actor: str | None) -> str | None:
         return self.actor_side.get(actor) if actor else None
 
+    def targets_of(self, inc) -> tuple[int, ...]:
+        """The places an incident's report is about. A capture of a landmark, a mountain or a region is not
+        the capture of a town: only settlements and districts change hands."""
+        feat = self.features.get(inc.geonameid)
+        capture = inc.sub_event_type in CAPTURES
+        if capture and (inc.geo_precision or 1) <= 1 and feat is not None and feat.feature_class not in ("P", "A"):
+            return ()
+        return self.targets(inc.geonameid, inc.lat, inc.lon, inc.geo_precision, inc.admin1,
+                            inc.sub_event_type == TRANSFER)
+
+    def district(self, geonameid: int, moved_only: bool) -> tuple[int, ...]:
+        """The places a handover of district `geonameid` moves (moved_only) or names (with the exempt ones)."""
+        f = self.features.get(geonameid)
+        if f is None:
+            raise FrontLineError(f"{theatre_file(self.key)}: control.scheduled: no district {geonameid} in the "
+                                 "gazetteer")
+        near = [i for i, p in enumerate(self.places) if p.admin1 == f.admin1
+                and _km(f.lat, f.lon, p.lat, p.lon) <= self.district_km]
+        return tuple(i for i in near if not moved_only or self.places[i].geonameid not in self.exempt)
+
     def targets(self, geonameid, lat: float, lon: float, precision: int, admin1: str | None,
                 transfer: bool) -> tuple[int, ...]:
         """The places a report hands over (see the module docstring for the rule)."""
@@ -221,62 +250,45 @@ def _theatre_key(name: str | None) -> str:
     return theatre_file(name or DEFAULT_THEATRE).stem
 
 
-def _report_status(s: _Setup, inc, side: str) -> str:
-    claimants = list(inc.claimed_by or [])
-    if "Media" in claimants or any(s.side_of(c) not in (None, side) for c in claimants):
-        return CONFIRMED
-    return CLAIMED if any(s.side_of(d) not in (None, side) for d in inc.denied_by or []) else CONFIRMED
+def _change(inc, day: date, side: str, status: str, places: tuple, incident_id: str, confirmed_on) -> TerritorialChange:
+    return TerritorialChange(
+        day=day, side=side, status=status, location=inc.location, lat=inc.lat, lon=inc.lon, geonameid=inc.geonameid,
+        geo_precision=inc.geo_precision, sub_event_type=inc.sub_event_type, actor=inc.actor1,
+        claimed_by=tuple(inc.claimed_by or ()), denied_by=tuple(inc.denied_by or ()), places=places,
+        incident_id=incident_id, confirmed_on=confirmed_on)
 
 
-def _replay(s: _Setup, incidents, day: str):
-    """Apply the capture reports up to `day` in date order: (state by place index, changes)."""
-    reports = sorted((i for i in incidents if i.sub_event_type in CAPTURES and i.event_date and i.event_date <= day
-                      and not (s.start and i.event_date < s.start)), key=lambda i: (i.event_date, str(i.id)))
-    state: dict[int, tuple[str, str, int | None]] = {}
-    changes: list[TerritorialChange] = []
-    placeless: dict[tuple, int] = {}
-
-    def confirm(ci: int | None, on: str) -> None:
-        if ci is not None and changes[ci].confirmed_on is None:
-            changes[ci] = replace(changes[ci], status=CONFIRMED, confirmed_on=date.fromisoformat(on))
-
-    for inc in reports:
-        transfer = inc.sub_event_type == TRANSFER
-        actor_side = s.side_of(inc.actor1)
-        if actor_side is None and not transfer:
+def _changes(s: _Setup, incidents, hist: dict, day: date) -> list[TerritorialChange]:
+    """The changes of hands up to `day` (places moved together by one report are one change), then the capture
+    reports that map to no place, listed once per place and side."""
+    first = {f"scheduled:{sch.geonameid}": SimpleNamespace(
+        location=sch.name, lat=s.features[sch.geonameid].lat, lon=s.features[sch.geonameid].lon,
+        geonameid=sch.geonameid, geo_precision=2, sub_event_type=TRANSFER, actor1=None, claimed_by=(), denied_by=())
+        for sch in s.rules.scheduled}
+    for i in incidents:
+        first.setdefault(str(i.id), i)
+    last, places = {}, defaultdict(set)
+    for t, h in hist.items():
+        for hold in h.timeline[1:]:  # in order: the last entry of a holding is its status on `day`
+            k = (hold.since, hold.holder, hold.by)
+            last[k] = hold
+            places[k].add(t)
+    out = [_change(first[by], since, side, hold.status, tuple(s.places[t].geonameid for t in sorted(places[k])),
+                   by, hold.confirmed_on) for k, hold in last.items() for since, side, by in (k,)]
+    seen = set()
+    for inc in sorted(incidents, key=lambda i: (i.event_date or "", str(i.id))):
+        if inc.sub_event_type not in CAPTURES or not inc.event_date or inc.event_date > day.isoformat() \
+                or (s.start and inc.event_date < s.start) or s.targets_of(inc):
             continue
-        moved, new_side, status = [], None, None
-        tg = s.targets(inc.geonameid, inc.lat, inc.lon, inc.geo_precision, inc.admin1, transfer)
-        for t in tg:
-            holder, st, ci = state.get(t, (s.places[t].side, CONFIRMED, None))
-            new = actor_side if not transfer or actor_side not in (None, holder) else s.other(holder)
-            if new is None:
-                continue
-            rs = _report_status(s, inc, new)
-            if new != holder:
-                moved.append(t)
-                new_side, status = new_side or new, status or rs
-                state[t] = (new, rs, len(changes))
-            elif st == CLAIMED and rs == CONFIRMED:
-                state[t] = (holder, CONFIRMED, ci)
-                confirm(ci, inc.event_date)
-        if not moved and (tg or actor_side is None):
+        side = s.side_of(inc.actor1)
+        key = (inc.geonameid if inc.geonameid is not None else (round(inc.lat, 3), round(inc.lon, 3)), side)
+        if side is None or key in seen:
             continue
-        if not moved:  # a report that maps to no place: listed, and confirmable by a later report
-            new_side, status = actor_side, _report_status(s, inc, actor_side)
-            key = (inc.geonameid if inc.geonameid is not None else (round(inc.lat, 3), round(inc.lon, 3)), new_side)
-            if key in placeless:
-                if status == CONFIRMED:
-                    confirm(placeless[key], inc.event_date)
-                continue
-            placeless[key] = len(changes)
-        changes.append(TerritorialChange(
-            day=date.fromisoformat(inc.event_date), side=new_side, status=status, location=inc.location,
-            lat=inc.lat, lon=inc.lon, geonameid=inc.geonameid, geo_precision=inc.geo_precision,
-            sub_event_type=inc.sub_event_type, actor=inc.actor1, claimed_by=tuple(inc.claimed_by or ()),
-            denied_by=tuple(inc.denied_by or ()), places=tuple(s.places[t].geonameid for t in moved),
-            incident_id=inc.id, confirmed_on=date.fromisoformat(inc.event_date) if status == CONFIRMED else None))
-    return state, changes
+        seen.add(key)
+        status = CLAIMED if any(s.side_of(d) == s.other(side) for d in inc.denied_by or []) else CONFIRMED
+        d = date.fromisoformat(inc.event_date)
+        out.append(_change(inc, d, side, status, (), str(inc.id), d if status == CONFIRMED else None))
+    return sorted(out, key=lambda c: (c.day, c.incident_id))
 
 
 def _tidy(geom):
@@ -300,12 +312,15 @@ def _surface(key: str, changed: tuple[tuple[int, str, str], ...]):
             held = shapely.difference(held, shapely.union_all(lost, grid_size=GRID), grid_size=GRID)
         gained = [s.cell(t) for t, sd, st in changed if sd == side and st == CONFIRMED]
         held = _tidy(shapely.union_all([held, *gained], grid_size=GRID))
-        claimed = _tidy(shapely.union_all([s.cell(t) for t, sd, st in changed if sd == side and st == CLAIMED],
-                                          grid_size=GRID))
         areas.append(ControlArea(side, CONFIRMED, held))
-        if not claimed.is_empty:
-            areas.append(ControlArea(side, CLAIMED, claimed))
-        totals[side] = shapely.union(held, claimed, grid_size=GRID)
+        total = [held]
+        for status in (CLAIMED, SCHEDULED):
+            area = _tidy(shapely.union_all([s.cell(t) for t, sd, st in changed if sd == side and st == status],
+                                           grid_size=GRID))
+            if not area.is_empty:
+                areas.append(ControlArea(side, status, area))
+                total.append(area)
+        totals[side] = shapely.union_all(total, grid_size=GRID)
     sides = list(totals)
     parts = [shapely.intersection(totals[a].boundary, totals[b].boundary, grid_size=GRID)
              for n, a in enumerate(sides) for b in sides[n + 1:]]
@@ -328,11 +343,13 @@ def snapshot(incidents, day: str | date, theatre=None) -> FrontSnapshot:
     key = _theatre_key(getattr(theatre, "name", theatre))
     s = _setup(key)
     d = _as_day(day)
-    state, changes = _replay(s, incidents, d.isoformat())
-    changed = tuple(sorted((t, side, st) for t, (side, st, _) in state.items()
-                           if (side, st) != (s.places[t].side, CONFIRMED)))
+    incidents = list(incidents)
+    hist = ev.histories(incidents, s, s.rules, d)
+    changed = tuple(sorted((t, h.now.holder, h.now.status) for t, h in hist.items()
+                           if (h.now.holder, h.now.status) != (s.places[t].side, CONFIRMED)))
     control, line = _surface(key, changed)
-    return FrontSnapshot(d, key, control, line, tuple(changes))
+    return FrontSnapshot(d, key, control, line, tuple(_changes(s, incidents, hist, d)),
+                         tuple(hist[t] for t in sorted(hist)))
 
 
 def features(snap: FrontSnapshot) -> list[dict]:
@@ -349,11 +366,30 @@ def features(snap: FrontSnapshot) -> list[dict]:
                     "geometry": geojson_geometry(a.geometry),
                     "properties": {"layer": "control", "controller": a.controller,
                                    "controller_name": side.get("label", a.controller), "status": a.status,
-                                   "color": side.get("color"), "as_of": as_of}})
+                                   "color": side.get("color"), "as_of": as_of,
+                                   "evidence": [evidence(s, h) for h in snap.places
+                                                if (h.now.holder, h.now.status) == (a.controller, a.status)
+                                                and _disputed(h)]}})
     if not snap.line.is_empty:
         out.append({"type": "Feature", "id": "front-line", "geometry": geojson_geometry(snap.line),
                     "properties": {"layer": "front_line", "as_of": as_of}})
     return out
+
+
+def _disputed(h: ev.PlaceHistory) -> bool:
+    """Whether a place belongs in the evidence table: it changed hands, or a report said it did."""
+    return len(h.timeline) > 1 or any(r.role in ev.CLAIM_ROLES + ("plan",) for r in h.reports)
+
+
+def evidence(s: _Setup, h: ev.PlaceHistory) -> dict:
+    """A place's holdings and the reports for and against them, as the export and the app show them."""
+    p = s.places[h.place]
+    return {"place": p.name, "geonameid": p.geonameid, "holder": h.now.holder, "status": h.now.status,
+            "since": h.now.since.isoformat() if h.now.since else None,
+            "timeline": [{"since": x.since.isoformat() if x.since else None, "holder": x.holder, "status": x.status,
+                          "by": x.by} for x in h.timeline],
+            "reports": [r.as_dict(n in h.counted) for n, r in enumerate(h.reports)
+                        if r.role != "presence" or n in h.counted]}
 
 
 def export_layers(db: str | Path, end: str | None = None, theatre=None) -> tuple[list[dict], dict]:
@@ -367,6 +403,8 @@ def export_layers(db: str | Path, end: str | None = None, theatre=None) -> tuple
     meta = {"as_of": snap.day.isoformat(), "theatre": s.name,
             "capture_reports": sum(i.sub_event_type in CAPTURES for i in incidents),
             "changes": len(snap.changes), "claimed": sum(c.status == CLAIMED for c in snap.changes),
+            "scheduled": sum(c.status == SCHEDULED for c in snap.changes),
             "baseline": f"{s.baseline_path} (Natural Earth, public domain)",
-            "rule": "every capture report in the database up to as_of, whatever the filters; see geo/frontline.py"}
+            "rule": "every report in the database up to as_of, weighed per place, whatever the filters; see "
+                    "geo/frontline_evidence.py"}
     return features(snap), meta

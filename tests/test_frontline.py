@@ -2,6 +2,7 @@
 import json
 import math
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -122,13 +123,35 @@ def test_an_independent_report_confirms_and_a_later_denial_does_not_downgrade():
     assert held(fl.snapshot(undenied, "2020-11-08"), lat, lon) == [("azerbaijani", "confirmed")]
 
 
-def test_a_retaken_place_goes_back():
-    incs = [report("f1", "2020-10-17", FUZULI),
-            report("f2", "2020-10-20", FUZULI, actor="Nagorno-Karabakh", claimed=("Nagorno-Karabakh",),
-                   denied=("Azerbaijan",), sub="Non-state actor overtakes territory")]
+def _retake(id, day, **kw) -> Incident:
+    return report(id, day, FUZULI, actor="Nagorno-Karabakh", claimed=("Nagorno-Karabakh",), denied=("Azerbaijan",),
+                  sub="Non-state actor overtakes territory", **kw)
+
+
+def test_a_retaken_place_goes_back_when_the_retake_outweighs_the_capture():
     lat, lon = FUZULI[1:]
-    assert held(fl.snapshot(incs, "2020-10-19"), lat, lon) == [("azerbaijani", "confirmed")]
-    assert held(fl.snapshot(incs, "2020-10-20"), lat, lon) == [("armenian", "claimed")]
+    capture = report("f1", "2020-10-17", FUZULI)
+    one = [capture, _retake("f2", "2020-10-20")]
+    assert held(fl.snapshot(one, "2020-10-20"), lat, lon) == [("azerbaijani", "confirmed")]
+    denied = [*one, _retake("f3", "2020-10-21"), _retake("f4", "2020-10-21")]
+    assert held(fl.snapshot(denied, "2020-10-20"), lat, lon) == [("azerbaijani", "confirmed")]
+    assert held(fl.snapshot(denied, "2020-10-21"), lat, lon) == [("armenian", "claimed")]
+    seen = [*one, report("m1", "2020-10-21", FUZULI, actor="Nagorno-Karabakh", claimed=("Media",),
+                         sub="Non-state actor overtakes territory")]
+    snap = fl.snapshot(seen, "2020-10-21")
+    assert held(snap, lat, lon) == [("armenian", "confirmed")]
+    assert [(c.side, c.day, c.incident_id) for c in snap.changes] == [
+        ("azerbaijani", date(2020, 10, 17), "f1"), ("armenian", date(2020, 10, 21), "f2")]
+
+
+def test_one_misread_recapture_does_not_undo_a_capture_several_outlets_confirm():
+    lat, lon = SHUSHA[1:]
+    confirmed = [report(f"s{n}", "2020-11-08", SHUSHA, claimed=claimed)
+                 for n, claimed in enumerate([("Azerbaijan",), ("Media",), (), ("Armenia",)])]
+    misread = report("x1", "2020-11-09", SHUSHA, actor="Nagorno-Karabakh", claimed=("Azerbaijan",),
+                     sub="Non-state actor overtakes territory")
+    for day in ("2020-11-09", "2020-11-30"):
+        assert held(fl.snapshot([*confirmed, misread], day), lat, lon) == [("azerbaijani", "confirmed")]
 
 
 def test_the_line_moves_with_a_capture():
@@ -234,3 +257,107 @@ def test_export_with_front_line_uses_every_capture_whatever_the_filters(tmp_path
     assert held(fc["features"], *FUZULI[1:]) == [("armenian", "confirmed")]
     assert main(["export", "--db", str(db), "--out", str(out)]) == 0
     assert {f["properties"]["layer"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]} == {"incident"}
+
+
+STEPANAKERT = (146970, 39.8153, 46.7519)
+AGHDAM = (148619, *ARMENIAN["Aghdam"])
+
+
+def test_a_premature_claim_lapses_when_the_fighting_goes_on_there():
+    lat, lon = SHUSHA[1:]
+    claim = report("c1", "2020-10-20", SHUSHA, denied=("Armenia",))
+    fighting = [report(f"a{n}", "2020-10-22", SHUSHA, claimed=("Armenia",), sub="Shelling/artillery/missile attack")
+                for n in range(3)]
+    assert held(fl.snapshot([claim, *fighting], "2020-10-21"), lat, lon) == [("azerbaijani", "claimed")]
+    snap = fl.snapshot([claim, *fighting], "2020-10-22")
+    assert held(snap, lat, lon) == [("armenian", "confirmed")]
+    (h,) = [h for h in snap.places if h.now.since]
+    assert [(x.holder, x.status) for x in h.timeline] == [("armenian", "confirmed"), ("azerbaijani", "claimed"),
+                                                          ("armenian", "confirmed")]
+    before = [report(f"b{n}", "2020-10-18", SHUSHA, sub="Shelling/artillery/missile attack") for n in range(3)]
+    assert held(fl.snapshot([*before, claim], "2020-10-20"), lat, lon) == [("azerbaijani", "claimed")]
+
+
+def test_a_lone_retrospective_or_month_dated_report_does_not_move_a_town_but_two_outlets_do():
+    lat, lon = FUZULI[1:]
+    late = report("r1", "2020-10-01", FUZULI)
+    late.sources = [Source("late.txt", None, "late", "2020-11-20")]
+    vague = replace(report("v1", "2020-10-02", FUZULI), time_precision=3)
+    for alone in (late, vague):
+        assert held(fl.snapshot([alone], "2020-10-05"), lat, lon) == [("armenian", "confirmed")]
+    assert held(fl.snapshot([late, vague], "2020-10-05"), lat, lon) == [("azerbaijani", "confirmed")]  # two agree
+    prompt = report("p1", "2020-10-17", FUZULI)
+    snap = fl.snapshot([late, prompt], "2020-10-17")
+    assert held(snap, lat, lon) == [("azerbaijani", "confirmed")]
+    notes = {r["incident"]: r["note"] for f in fl.features(snap) for e in f["properties"].get("evidence", [])
+             for r in e["reports"]}
+    assert "retrospective" in notes["r1"] and notes["p1"] == ""
+
+
+def test_after_a_truce_that_held_a_capture_by_force_is_a_past_one():
+    lat, lon = FUZULI[1:]
+    after = [report(f"t{n}", "2020-11-12", FUZULI) for n in range(2)]
+    snap = fl.snapshot(after, "2020-11-12")
+    assert held(snap, lat, lon) == [("azerbaijani", "confirmed")]
+    assert [c.day for c in snap.changes] == [date(2020, 11, 9)]
+    assert held(fl.snapshot(after[:1], "2020-11-12"), lat, lon) == [("armenian", "confirmed")]
+    assert held(fl.snapshot(after, "2020-11-11"), lat, lon) == [("armenian", "confirmed")]
+
+
+def test_a_scheduled_handover_waits_for_its_day_and_is_marked_until_reported():
+    lat, lon = ARMENIAN["Aghdam"]
+    announced = report("p1", "2020-11-11", AGHDAM, actor="Armenia", claimed=("Armenia",), sub=TRANSFER)
+    assert held(fl.snapshot([announced], "2020-11-19"), lat, lon) == [("armenian", "confirmed")]
+    assert held(fl.snapshot([announced], "2020-11-20"), lat, lon) == [("azerbaijani", "scheduled")]
+    done = report("d1", "2020-11-20", AGHDAM, claimed=("Azerbaijan",), sub=TRANSFER)
+    snap = fl.snapshot([announced, done], "2020-11-20")
+    assert held(snap, lat, lon) == [("azerbaijani", "confirmed")]
+    ev = [e for f in fl.features(snap) for e in f["properties"].get("evidence", []) if e["place"] == "Aghdam"]
+    assert [(r["incident"], r["role"], r["counted"]) for r in ev[0]["reports"] if r["incident"] != "d1"] == [
+        ("p1", "plan", False), ("scheduled:148617", "scheduled", True)]
+
+
+def test_a_planned_incident_is_a_scheduled_change_on_its_own_day():
+    lat, lon = FUZULI[1:]
+    plan = report("q1", "2020-12-10", FUZULI, sub=TRANSFER, claimed=())
+    plan.status = "planned"
+    assert held(fl.snapshot([plan], "2020-12-09"), lat, lon) == [("armenian", "confirmed")]
+    assert held(fl.snapshot([plan], "2020-12-10"), lat, lon) == [("azerbaijani", "scheduled")]
+
+
+def test_a_capital_moves_only_on_a_sentence_about_its_own_fall():
+    lat, lon = STEPANAKERT[1:]
+    near = "Azerbaijani forces took Shusha, a town above Stepanakert."
+    misread = [report(f"k{n}", "2020-11-08", STEPANAKERT, claimed=()) for n in range(4)]
+    shusha = [report(f"s{n}", "2020-11-08", SHUSHA, claimed=()) for n in range(4)]
+    for n, (k, s) in enumerate(zip(misread, shusha, strict=True)):
+        k.evidence = s.evidence = [near]
+        k.sources = s.sources = [Source(f"o{n}.txt", None, "o", "2020-11-08")]
+    assert held(fl.snapshot(misread + shusha, "2020-11-09"), lat, lon) == [("armenian", "confirmed")]
+    unnamed = report("u1", "2020-11-08", STEPANAKERT, claimed=())
+    unnamed.evidence = ["The regional capital fell."]
+    assert held(fl.snapshot([unnamed], "2020-11-09"), lat, lon) == [("armenian", "confirmed")]
+    own = report("o1", "2020-11-08", STEPANAKERT, claimed=())
+    own.evidence = ["Azerbaijani troops entered Khankendi."]
+    assert held(fl.snapshot([own], "2020-11-09"), lat, lon) == [("azerbaijani", "confirmed")]
+
+
+def test_a_capture_of_a_landmark_moves_no_town():
+    church = report("c1", "2020-10-08", (-1101, *SHUSHA[1:]), claimed=("Armenia",), location="Ghazanchetsots Cathedral")
+    snap = fl.snapshot([church], "2020-10-09")
+    assert held(snap, *SHUSHA[1:]) == [("armenian", "confirmed")]
+    assert [(c.location, c.places) for c in snap.changes] == [("Ghazanchetsots Cathedral", ())]
+
+
+def test_the_export_carries_each_disputed_place_with_its_reports(tmp_path):
+    db, out = _db(tmp_path), tmp_path / "out.geojson"
+    assert main(["export", "--db", str(db), "--out", str(out), "--with-front-line"]) == 0
+    fc = json.loads(out.read_text(encoding="utf-8"))
+    areas = {(f["properties"]["controller"], f["properties"]["status"]): f["properties"] for f in fc["features"]
+             if f["properties"]["layer"] == "control"}
+    (fuzuli,) = areas[("azerbaijani", "confirmed")]["evidence"]
+    assert (fuzuli["place"], fuzuli["holder"], fuzuli["since"]) == ("Fuzuli", "azerbaijani", "2020-10-17")
+    assert [(t["holder"], t["since"]) for t in fuzuli["timeline"]] == [("armenian", None), ("azerbaijani", "2020-10-17")]
+    assert [(r["incident"], r["role"], r["counted"], r["outlet"]) for r in fuzuli["reports"]] == [
+        ("cap", "capture", True, "synthetic.txt")]
+    assert areas[("armenian", "confirmed")]["evidence"] == []
