@@ -45,6 +45,7 @@ class Theatre:
     ceasefire: str | None = None
     baseline: str | None = None
     country_sides: tuple[tuple[str, str], ...] = ()
+    truces: tuple[str, ...] = ()  # ISO local times each truce took effect, in order
 
     def contains(self, lon: float, lat: float, country: str | None) -> bool:
         x0, y0, x1, y1 = self.bbox
@@ -135,7 +136,7 @@ def load(data_dir: str | None = None) -> Lexicon:
         t = json.loads(f.read_text(encoding="utf-8"))
         theatres.append(Theatre(t["name"], tuple(t["countries"]), tuple(t["bbox"]), t["sides"],
                                 t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
-                                tuple(sorted(t.get("country_sides", {}).items()))))
+                                tuple(sorted(t.get("country_sides", {}).items())), tuple(t.get("truces", ()))))
     hypothetical = _compile(rf"\b{ev['hypothetical']}\b")
     may_match = screen({**{k: rx[k] for k in _SCREENED}, "hypothetical": hypothetical, "aliases": alias_re,
                         **{i: t.pattern for i, t in enumerate(triggers)}}, always=rx.keys() - set(_SCREENED))

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 
 from .. import dates
 from ..lexicon import Lexicon, Theatre, Trigger, load
 from ..prefilter import screen
 from ..records import Article, Incident, Mention, Source
+from .clauses import blank, clauses, foreign_spans, own_clause
 
 _MONTH_NEXT = re.compile(r"(?:^\s*(?:of\s+)?|\b)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
                          r"\b", re.I)
@@ -193,6 +195,10 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
     if (subject or possessive) and ("venue_after" in may and lex.rx["venue_after"].search(after)
                                     or "actor_use_after" in may and lex.rx["actor_use_after"].search(after)):
         return False  # 'Baku said', 'Yerevan's defence ministry': the capital stands for the government
+    if "infrastructure_after" in lex.rx and lex.rx["infrastructure_after"].match(
+            sentence[m.end:m.end + 80]) or re.search(r"[A-Z][\w’']*-$", before):
+        if lex.rx["infrastructure_after"].match(re.sub(r"^(?:-[A-Z][\w’']*)*", "", sentence[m.end:m.end + 80])):
+            return False  # 'the Baku-Tbilisi-Ceyhan pipeline': a name of a line, not a place of the event
     aliases = lex.place_aliases
     if p.geo_precision >= 3 and not _LOCATIVE.search(before[-40:]):
         return False  # a region named as a topic ('the conflict over X'), not as where it happened
@@ -246,6 +252,60 @@ def _default_theatre(lex: Lexicon, mentions: list[Mention]) -> Theatre | None:
         if n > score:
             best, score = t, n
     return best
+
+
+def _main_first(body: str, trigs: list, lex: Lexicon) -> list:
+    """The strongest trigger of a main clause first: 'after yesterday's attack, X struck Y' is dated and
+    read by 'struck', not by the event it follows (only among triggers of the same strength)."""
+    cs = clauses(body, lex)
+
+    def sub(m) -> bool:
+        return next((c.subordinate for c in cs if c.start <= m.start() < c.end), False)
+
+    if not sub(trigs[0][1]):
+        return trigs
+    for i, (t, m) in enumerate(trigs):
+        if t.rank == trigs[0][0].rank and not sub(m):
+            return [trigs[i], *trigs[:i], *trigs[i + 1:]]
+    return trigs
+
+
+def _truce_day(theatre: Theatre, ref) -> str | None:
+    """The day the latest truce of the theatre took effect, on or before `ref`."""
+    days = [t[:10] for t in theatre.truces if t[:10] <= ref.isoformat()]
+    return max(days) if days else None
+
+
+def _when(body: str, trigs: list, ref, theatre: Theatre | None, lex: Lexicon):
+    """(date, rule): the time of the trigger's own clause and the main clause, never of another event's clause;
+    an event told against a truce takes the truce's start."""
+    if not trigs:
+        w = dates.resolve(body, ref)
+        return w, "a time expression in the sentence" if w is not None and w.explicit else "the publication day"
+    foreign = foreign_spans(body, trigs[0][1].span(), lex)
+    w = dates.resolve(blank(body, foreign), ref)
+    if w is None:
+        return None, ""
+    if foreign and own_clause(body, trigs[0][1].start(), lex).subordinate:
+        whole = dates.resolve(body, ref)
+        if whole is not None and whole.background:  # a secondary event of a past one ('after the war of 1994')
+            return whole, "a past year of the sentence: background"
+    if w.explicit:
+        left = f"; times of {len(foreign)} other clause(s) left to their events" if foreign else ""
+        return w, f"a time expression of its clause{left}"
+    t = lex.rx["truce_anchor"].search(body) if theatre is not None and theatre.truces else None
+    day = _truce_day(theatre, ref) if t else None
+    if day:
+        return dates.When(date.fromisoformat(day), 1, explicit=True), f"'{t.group(0).strip()}': the truce's start"
+    return w, "no time in the sentence: the publication day"
+
+
+def _reason(trig: Trigger, tm: re.Match, sub: str, when, when_rule: str, m: Mention, prec: int,
+            a1: str | None, actor_rule: str) -> str:
+    """Why the incident is what it is: trigger, date rule, place and actor, for the analyst who checks it."""
+    return (f"trigger '{tm.group(0)}' ({trig.kind}: {sub}); date {when.day.isoformat()} from {when_rule}; "
+            f"place '{m.text}' = {m.place.name} (gazetteer {m.place.geonameid}), precision {prec}; "
+            f"actor1 {a1 or 'unknown'} ({actor_rule})")
 
 
 def incident_id(file: str, place_key: str, day: str, category: str) -> str:
@@ -332,19 +392,26 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
     out: list[Incident] = []
     prev: list[Incident] = []
     pending = None  # a trigger whose sentence named no precise place: the next sentence may name it
-    anchor = None
+    anchor, anchor_rule = None, ""
     attribution = _attributions(sentences)
     for k, (s, mentions) in enumerate(zip(sentences, all_mentions)):
         if k in starts:
-            anchor = None
+            anchor, anchor_rule = None, ""
         said = attribution.get(k)
-        ref = published
+        ref, said_day = published, False
         if said:  # a quotation: its 'this morning' is the speaker's, its speaker is named after it
             sw = dates.resolve(said, published)
-            ref = sw.day if sw is not None and sw.explicit and not sw.background else published
-        w = dates.resolve(s if not said else s.replace(said, ""), ref)
+            said_day = sw is not None and sw.explicit and not sw.background
+            ref = sw.day if said_day else published
+        trigs = _trigger_spans(s, lex)
+        body = s if not said else s.replace(said, " " * len(said))
+        if trigs:
+            trigs = _main_first(body, trigs, lex)
+        w, date_rule = _when(body, trigs, ref, theatre, lex)
+        if said_day and w is not None and not w.explicit:
+            w, date_rule = dates.When(w.day, w.precision, explicit=True), "the quoted speaker's day"
         if w is not None and w.explicit and not w.background:
-            anchor = w
+            anchor, anchor_rule = w, date_rule
         claim, deny = speakers(s, lex)
         inherited = False
         if said and not (claim or deny):
@@ -353,7 +420,6 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             last_speakers = [x for x in claim + deny if x != "Media"] or last_speakers
         elif _pronoun_speaker(s):
             claim, inherited = list(last_speakers), True
-        trigs = _trigger_spans(s, lex)
         may = lex.may_match(s)
         if "denial" in may and lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
                 inherited or not trigs):
@@ -377,16 +443,18 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         places_here = _pick_places(s, mentions, lex, theatre, trigs)
         if not trigs:
             if places_here:
-                trig, tm, when, claim0, a1_0 = pending
+                trig, tm, when, claim0, a1_0, rule0 = pending
                 trigs = [(trig, tm)]
                 claim = claim or claim0
+                when_rule = f"{rule0}, carried from the sentence before, which named no precise place"
             else:
                 pending = None
                 continue
         else:
-            when = w
+            when, when_rule = w, date_rule
             if when is not None and not when.explicit and anchor is not None:
                 when = anchor  # a sentence with no time of its own speaks of the paragraph's last date
+                when_rule = f"no time in its clause: the paragraph's last date ({anchor_rule})"
             a1_0 = None
         pending = None
         if when is None or when.background:
@@ -397,7 +465,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             continue  # 'death' or 'killed' with no toll: a figure of speech or a reference, not a report
         places = places_here
         if not any(pr == 1 for _, pr in places):
-            pending = (trig, tm, when, claim, None)
+            pending = (trig, tm, when, claim, None, when_rule)
         if not places:
             if len(carried) == 1 and (fat is not None or inj is not None) and trig.kind == "casualty":
                 for inc in carried:
@@ -406,22 +474,28 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                     inc.evidence.append(s)
             continue
         a1 = attacker(s, (tm.start(), tm.end()), lex, claim) if tm.string == s else a1_0
+        actor_rule = "named with the trigger" if a1 else "unknown"
         bel = [c for c in claim if _belligerent(c, lex)]
         if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel:
             a1 = lex.opponents.get(bel[0])
+            actor_rule = f"the opponent of {bel[0]}, who reports it"
         if a1 is None and trig.kind == "attack" and theatre and len(places) == 1 and places[0][1] == 1:
             held = theatre.holder(places[0][0].place.lon, places[0][0].place.lat, places[0][0].place.country)
             other = [v.get("default_actor") for k, v in theatre.sides.items() if held and k != held]
             a1 = other[0] if len(other) == 1 else None  # a town is shelled by the side that does not hold it
+            actor_rule = "the side that did not hold the place before the period" if a1 else actor_rule
         to = re.match(r"\s+(?:\w+\s+){0,4}?to\s+(?:the\s+)?", s[tm.end():]) if trig.kind == "transfer" else None
         if to:  # 'handed over X to Azerbaijan': the recipient is the one that takes control
             rec = [a for a in _actor_at(s[tm.end() + to.end():tm.end() + to.end() + 30], lex) if _belligerent(a[2], lex)]
-            a1 = rec[0][2] if rec and rec[0][0] == 0 else a1
+            if rec and rec[0][0] == 0:
+                a1, actor_rule = rec[0][2], "the recipient of the handover"
         if a1 is None and trig.kind in ("capture", "transfer"):
             subj = [a for a in _actor_at(s[:tm.start()], lex) if _belligerent(a[2], lex)
                     and not re.search(r"\b(?:of|from|to|by|against|with|between|and)\s+(?:the\s+)?$",
                                       s[max(0, a[0] - 15):a[0]], re.I)]
             a1 = subj[0][2] if subj else (bel[0] if bel else None)
+            actor_rule = ("the subject before the trigger" if subj else "the side that reports it" if bel
+                          else actor_rule)
         event_type, sub = trig.event_type, trig.sub_event_type
         if sub == "@capture":
             sub = (lex.actors.get(a1, {}).get("capture_sub_event") if a1 else None) or "Armed clash"
@@ -450,7 +524,8 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 geo_precision=prec, fatalities=fat if len(places) == 1 else None,
                 injured=inj if len(places) == 1 else None, claimed_by=list(claimed),
                 denied_by=[d for d in deny if d not in claimed],
-                sources=[src], evidence=[s], geonameid=p.geonameid)
+                sources=[src], evidence=[s], geonameid=p.geonameid,
+                notes=_reason(trig, tm, sub, when, when_rule, m, prec, a1, actor_rule))
             prev_now.append(inc)
             out.append(inc)
         prev = prev_now
