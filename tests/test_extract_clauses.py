@@ -69,3 +69,30 @@ def test_every_incident_says_why(gazetteer):
     for i in incs:
         assert i.notes.startswith("trigger '") and "date " in i.notes and "place '" in i.notes
         assert "actor1 " in i.notes
+
+
+def test_a_scheduled_handover_is_not_an_event(gazetteer):
+    body = ("Under the agreement, the Kalbajar district will be handed over to Azerbaijan on November 25. "
+            "The prime minister agreed the deal, handing over Aghdam and Lachin.")
+    assert _incs(gazetteer, body, published="November 11, 2020") == []
+
+
+def test_a_reference_point_is_not_the_captured_place(gazetteer):
+    incs = _incs(gazetteer, "On Sunday the army said it had captured Shusha, a hilltop town above Stepanakert.",
+                 published="November 9, 2020")
+    assert [i.location for i in incs] == ["Shusha"]
+
+
+def test_distance_from_a_town_makes_it_a_reference_point(gazetteer):
+    incs = _incs(gazetteer, "On Monday a missile struck a field 20 km from Barda.")
+    assert [(i.location, i.geo_precision) for i in incs] == [("Barda", 2)]
+
+
+def test_an_earlier_event_a_clause_refers_to_is_not_new(gazetteer):
+    body = ("Fighting went on near Fuzuli on Monday. The two sides exchanged the bodies of soldiers who died in the "
+            "clashes around Shusha, the ministry said.")
+    assert "Shusha" not in {i.location for i in _incs(gazetteer, body)}
+
+
+def test_people_returning_home_is_no_handover(gazetteer):
+    assert _incs(gazetteer, "Displaced families return to their homes in Aghdam this week.") == []

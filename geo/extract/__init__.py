@@ -170,11 +170,23 @@ def _trigger_spans(sentence: str, lex: Lexicon) -> list[tuple[Trigger, re.Match]
             if re.search(r"\bto\s+$", pre) and lex.rx["aim_verbs"].fullmatch(m.group(0).split()[0]) \
                     and not lex.rx["real_to"].search(pre):
                 continue  # 'sending troops to capture X' is an aim, not an event
+            if t.kind in ("capture", "transfer") and _planned(sentence, m, lex):
+                continue
             out.append((t, m))
     out.sort(key=lambda x: (x[0].rank, x[1].start()))
     return out
 
 
+def _planned(sentence: str, m: re.Match, lex: Lexicon) -> bool:
+    """A change of hands its own clause tells as a plan ('will be handed over', 'is due to withdraw from'), or the
+    content of a deal told without a past verb ('agreed the deal, handing over X'): a schedule, not an event."""
+    c = own_clause(sentence, m.start(), lex)
+    if lex.rx["planned_before"].search(sentence[max(c.start, m.start() - 60):m.start()]):
+        return True
+    return bool(lex.rx["deal_content_trigger"].fullmatch(m.group(0)) and lex.rx["deal_word"].search(sentence))
+
+
+_DISTANCE = re.compile(r"\d+\s*(?:km|kilomet\w+|miles?)\s+(?:\w+\s+)?(?:from|of)\s+(?:the\s+)?$", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|inside|into|across|throughout|along|on|near|at|areas? of|parts? of|"
                        r"villages? of|towns? of|outskirts of|direction of|north of|south of|east of|west of)\s+"
                        r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
@@ -188,8 +200,8 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
     before = sentence[max(0, m.start - 80):m.start]
     after = sentence[m.end:m.end + 60]
     may = lex.may_match(sentence)  # these parts of the sentence cannot match what the whole cannot
-    if "venue_before" in may and lex.rx["venue_before"].search(before):
-        return False
+    if "venue_before" in may and lex.rx["venue_before"].search(before) and not _DISTANCE.search(before):
+        return False  # but '20 km from X' places the event by X
     subject = not re.search(r"\b(?:of|in|near|from|at|on|to|into)\s+(?:the\s+)?$", before[-15:], re.I)
     possessive = re.match(r"\s*['’]s\b", after)
     if (subject or possessive) and ("venue_after" in may and lex.rx["venue_after"].search(after)
@@ -229,7 +241,8 @@ def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
     if precise:
         near = [m for m in precise if re.search(r"\b(?:near|outside|around|close to|outskirts of|vicinity of)\s+"
                                                 r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
-                                                sentence[max(0, m.start - 40):m.start], re.I)]
+                                                sentence[max(0, m.start - 40):m.start], re.I)
+                or _DISTANCE.search(sentence[max(0, m.start - 40):m.start])]
         area = [m for m in precise if lex.rx["area_after"].search(sentence[m.end:m.end + 40])
                 or lex.rx["area_before"].search(sentence[max(0, m.start - 50):m.start])]
         run = [precise[0]]
@@ -242,6 +255,15 @@ def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
                 area += run
         return [(m, 2 if m in near or m in area else 1) for m in precise]
     return [(m, m.place.geo_precision) for m in ok[:1]]
+
+
+def _objects_of_change(sentence: str, places: list[tuple[Mention, int]], lex: Lexicon) -> list[tuple[Mention, int]]:
+    """The places that changed hands: a place named as a reference point ('a highland above X', 'within striking
+    distance of X') is not taken; if every place is one, the change is near them (precision 2)."""
+    ref = [(m, pr) for m, pr in places if lex.rx["reference_before"].search(sentence[max(0, m.start - 50):m.start])]
+    if len(ref) == len(places):
+        return [(m, max(2, pr)) for m, pr in places]
+    return [x for x in places if x not in ref]
 
 
 def _default_theatre(lex: Lexicon, mentions: list[Mention]) -> Theatre | None:
@@ -452,6 +474,9 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 continue
         else:
             when, when_rule = w, date_rule
+            if when is not None and not when.explicit and own_clause(body, trigs[0][1].start(), lex).subordinate:
+                pending = None  # 'after the capture of X, ...', 'soldiers who died in the clashes': an earlier event
+                continue        # the sentence refers to, with no time of its own
             if when is not None and not when.explicit and anchor is not None:
                 when = anchor  # a sentence with no time of its own speaks of the paragraph's last date
                 when_rule = f"no time in its clause: the paragraph's last date ({anchor_rule})"
@@ -464,6 +489,8 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         if trig.kind == "casualty" and fat is None and inj is None:
             continue  # 'death' or 'killed' with no toll: a figure of speech or a reference, not a report
         places = places_here
+        if trig.kind in ("capture", "transfer"):
+            places = _objects_of_change(s, places, lex)
         if not any(pr == 1 for _, pr in places):
             pending = (trig, tm, when, claim, None, when_rule)
         if not places:
