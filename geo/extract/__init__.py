@@ -148,8 +148,10 @@ def attacker(sentence: str, trig_span: tuple[int, int], lex: Lexicon, claimed: l
     for a in reversed(actors):
         gap = sentence[a[1]:t0]
         if 0 <= t0 - a[1] <= 45 and not lex.rx["speech_verbs"].search(gap) and not re.search(r"[,;:]", gap):
-            if re.search(r"\b(?:of|in|on|at|against|into|near|to)\s*$", sentence[max(0, a[0] - 12):a[0]], re.I):
-                continue
+            if re.search(r"\b(?:of|in|on|at|against|into|near|to)\s*$", sentence[max(0, a[0] - 12):a[0]], re.I) \
+                    and not re.search(r"\b(?:forces|army|troops|units|military|side)\s+of\s*$",
+                                      sentence[max(0, a[0] - 20):a[0]], re.I):
+                continue  # 'the armed forces of X shelled' names the actor
             return a[2]
     return None
 
@@ -406,6 +408,8 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
     for para in article.paragraphs:
         starts.add(len(sentences))
         sentences += split_sentences(para)
+    as_written = list(sentences)  # as written, for the evidence; the dateline of agency copy is no part of the event
+    sentences = [blank(x, [d.span()]) if (d := lex.rx["dateline"].match(x)) else x for x in sentences]
     all_mentions = _mentions(sentences, gazetteer)
     theatre = _default_theatre(lex, [m for ms in all_mentions for m in ms])
     src = Source(article.file, article.url, article.title, published.isoformat())
@@ -498,7 +502,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 for inc in carried:
                     inc.fatalities = inc.fatalities if inc.fatalities is not None else fat
                     inc.injured = inc.injured if inc.injured is not None else inj
-                    inc.evidence.append(s)
+                    inc.evidence.append(as_written[k])
             continue
         a1 = attacker(s, (tm.start(), tm.end()), lex, claim) if tm.string == s else a1_0
         actor_rule = "named with the trigger" if a1 else "unknown"
@@ -537,7 +541,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             told = [i for i in out if i.geonameid in {m.place.geonameid for m, _ in places}]
             for i in told:  # a denial of what the article already reported, not a new incident
                 i.denied_by += [d for d in deny if d not in i.denied_by and d not in i.claimed_by]
-                i.evidence.append(s)
+                i.evidence.append(as_written[k])
             if told:
                 continue
         for m, prec in places:
@@ -551,7 +555,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 geo_precision=prec, fatalities=fat if len(places) == 1 else None,
                 injured=inj if len(places) == 1 else None, claimed_by=list(claimed),
                 denied_by=[d for d in deny if d not in claimed],
-                sources=[src], evidence=[s], geonameid=p.geonameid,
+                sources=[src], evidence=[as_written[k]], geonameid=p.geonameid,
                 notes=_reason(trig, tm, sub, when, when_rule, m, prec, a1, actor_rule))
             prev_now.append(inc)
             out.append(inc)
