@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..lexicon import Lexicon
 
@@ -23,13 +24,19 @@ class Clause:
     subordinate: bool  # opened by a subordinating word or a word that links to another event
 
 
-def clauses(sentence: str, lex: Lexicon) -> list[Clause]:
+def clauses(sentence: str, lex: Lexicon) -> tuple[Clause, ...]:
     """The sentence cut at punctuation and before every subordinating word, in order."""
+    return _clauses(sentence, lex.rx["subordinate_opener"])
+
+
+@lru_cache(maxsize=256)
+def _clauses(sentence: str, opener: re.Pattern) -> tuple[Clause, ...]:
+    """Cached: the steps of one sentence ask for its clauses several times."""
     cuts = {0, len(sentence)}
     opener_at: set[int] = set()
     for m in _PUNCT.finditer(sentence):
         cuts.add(m.end())
-    for m in lex.rx["subordinate_opener"].finditer(sentence):
+    for m in opener.finditer(sentence):
         cuts.add(m.start())
         opener_at.add(m.start())
     bounds = sorted(cuts)
@@ -39,7 +46,7 @@ def clauses(sentence: str, lex: Lexicon) -> list[Clause]:
             continue
         lead = len(sentence[a:b]) - len(sentence[a:b].lstrip())
         out.append(Clause(a, b, a + lead in opener_at))
-    return out
+    return tuple(out)
 
 
 def foreign_spans(sentence: str, trig: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
