@@ -53,7 +53,7 @@ from . import frontline_evidence as ev
 from .frontline_evidence import CAPTURES, CLAIMED, CONFIRMED, SCHEDULED, TRANSFER, EvidenceRulesError
 
 __all__ = ["CAPTURES", "CLAIMED", "CONFIRMED", "SCHEDULED", "TRANSFER", "FrontLineError", "FrontSnapshot",
-           "TerritorialChange", "export_layers", "features", "snapshot"]
+           "TerritorialChange", "export_layers", "features", "relevant", "snapshot"]
 
 
 class FrontLineError(RuntimeError):
@@ -143,6 +143,8 @@ class _Setup:
             raise FrontLineError(f"{path}: no control baseline ({e}); run `python -m geo control build`") from e
         self.base = {f["properties"]["controller"]: shapely.set_precision(shape(f["geometry"]), GRID)
                      for f in fc["features"]}
+        pairs = [(a, [b for b in self.base if b != a]) for a in self.base]
+        self._other = {a: rest[0] for a, rest in pairs if len(rest) == 1}
         self.town_km = float(rules.get("town_radius_km", 3))
         self.district_km = float(rules.get("district_radius_km", 25))
         self.exempt = frozenset(rules.get("district_exempt", []))
@@ -191,9 +193,8 @@ class _Setup:
             c = self._cells[i] = polygons(shapely.intersection(*self._voronoi[i], grid_size=GRID))
         return c
 
-    def other(self, side: str) -> str | None:
-        rest = [s for s in self.base if s != side]
-        return rest[0] if len(rest) == 1 else None
+    def other(self, side: str | None) -> str | None:
+        return self._other.get(side)
 
     def side_of(self, actor: str | None) -> str | None:
         return self.actor_side.get(actor) if actor else None
@@ -350,6 +351,12 @@ def snapshot(incidents, day: str | date, theatre=None) -> FrontSnapshot:
     control, line = _surface(key, changed)
     return FrontSnapshot(d, key, control, line, tuple(_changes(s, incidents, hist, d)),
                          tuple(hist[t] for t in sorted(hist)))
+
+
+def relevant(incidents, theatre=None) -> list:
+    """The incidents that can weigh on control (see geo.frontline_evidence.relevant): a snapshot of these is
+    the snapshot of all."""
+    return ev.relevant(incidents, _setup(_theatre_key(getattr(theatre, "name", theatre))))
 
 
 def features(snap: FrontSnapshot) -> list[dict]:

@@ -21,9 +21,9 @@ What a report means, besides its weight:
 * a `protected` place (theatre data: a capital) moves only on precision-1 reports from a sentence that
   names it and reports the capture of no other place; others are kept with weight 0 and a note.
 
-Status of a holding: `confirmed` when a report for it is a concession or independent (Media, an actor of
-no side, or the journalist's own narrative), or when no report for it is denied; `claimed` when every
-report is one side's claim and some are denied; `scheduled` while only plans support it.
+Status of a holding: `confirmed` when some report for it is a concession, independent (Media, an actor of
+no side, or the journalist's own narrative) or not denied by the losing side; `claimed` while every report
+for it is one side's claim that the other denies; `scheduled` while only plans support it.
 
 The functions take incidents as geo.records.Incident or the store's merged events (anything with the same
 attributes) and a `setup` that maps a report to places (geo.frontline's: `targets`, `side_of`, `other`,
@@ -188,7 +188,8 @@ def _weight(rules: Rules, inc) -> float:
 
 def reports(incidents, setup, rules: Rules, day: date) -> list[Report]:
     """Every report dated up to `day` (inclusive), per outlet and place, with its weight and role."""
-    incidents = [i for i in incidents if i.event_date and _day(i.event_date)]
+    upto = day.isoformat()
+    incidents = [i for i in incidents if i.event_date and str(i.event_date)[:10] <= upto and _day(i.event_date)]
     captures = [i for i in incidents if i.sub_event_type in CAPTURES]
     targets = {id(i): setup.targets_of(i) for i in captures}
     by_sentence: dict[tuple, set[int]] = defaultdict(set)  # (outlet, sentence) -> places it reports captured
@@ -241,22 +242,34 @@ def reports(incidents, setup, rules: Rules, day: date) -> list[Report]:
                 if denied and role != "plan":
                     out.append(Report(d, t, setup.other(side), w * rules.denial_factor, "denial", outlet,
                                       str(inc.id), note="the losing side denies"))
-    for inc in incidents:
-        if inc.event_type not in VIOLENT or inc.sub_event_type in CAPTURES or (inc.geo_precision or 3) != 1:
+    claimed = {r.place for r in out if r.role in CLAIM_ROLES}  # an attack weighs only against a claim
+    for inc in attacks(incidents, setup, claimed):
+        other = setup.other(setup.side_of(inc.actor1))
+        if other is None or (rules.start and str(inc.event_date) < rules.start.isoformat()):
             continue
-        attacker = setup.side_of(inc.actor1)
         d = _day(inc.event_date)
-        if attacker is None or d > day or (rules.start and d < rules.start):
-            continue
         for t in setup.targets_of(inc):
-            other = setup.other(attacker)
-            if other is None:
+            if t not in claimed:
                 continue
             w = rules.presence_factor * rules.time_precision.get(inc.time_precision or 3, 0.0)
             for outlet, _ in _outlets(inc):
                 out.append(Report(d, t, other, w, "presence", outlet, str(inc.id),
                                   note=f"{inc.actor1} attacks it: held by the other side"))
     return out
+
+
+def attacks(incidents, setup, places) -> list:
+    """The attacks (battles, shelling, strikes at precision 1) by a side on one of `places` (indexes)."""
+    return [i for i in incidents if i.event_type in VIOLENT and i.sub_event_type not in CAPTURES
+            and (i.geo_precision or 3) == 1 and setup.side_of(i.actor1) is not None
+            and any(t in places for t in setup.targets_of(i))]
+
+
+def relevant(incidents, setup) -> list:
+    """The incidents that can weigh on control: the capture reports and the attacks on the places they are
+    about (a caller with many incidents hands over only these; the control is the same)."""
+    captures = [i for i in incidents if i.sub_event_type in CAPTURES]
+    return captures + attacks(incidents, setup, {t for i in captures for t in setup.targets_of(i)})
 
 
 def _plan_windows(setup, rules: Rules) -> list[tuple[Schedule, frozenset]]:
@@ -277,61 +290,68 @@ def _protected_reason(rules: Rules, setup, inc, outlet: str, t: int, by_sentence
     return "protected: its sentence does not name it"
 
 
-def _best(reps: list[Report], upto: date, claimed_from: dict, other) -> dict[tuple[str, str], tuple[float, int]]:
-    """Each outlet's heaviest report per side dated up to `upto`: (weight, index into `reps`).
-
-    An attack counts for the defender only after the attacker's first claim to the place: before it, the
-    attack is the fighting that leads to a capture, not evidence against one."""
-    best: dict[tuple[str, str], tuple[float, int]] = {}
-    for n, r in enumerate(reps):
-        if r.day > upto or r.weight <= 0:
-            continue
-        if r.role == "presence":
-            first = claimed_from.get(other(r.side))
-            if first is None or r.day <= first:
-                continue
-        k = (r.side, r.outlet)
-        if k not in best or r.weight > best[k][0]:
-            best[k] = (r.weight, n)
-    return best
-
-
-def _status(reps: list[Report], side: str, upto: date) -> str:
-    mine = [r for r in reps if r.side == side and r.role in CLAIM_ROLES and r.day <= upto and r.weight > 0]
-    said = [r for r in mine if r.role != "scheduled"]
-    if not mine:
-        return CONFIRMED
-    if not said:
-        return SCHEDULED
-    if any(r.role == "concession" or r.independent for r in said) or not any(r.denied for r in said):
-        return CONFIRMED
-    return CLAIMED
-
-
-def history(place: int, place_reports: list[Report], baseline: str, rules: Rules, other, day: date) -> PlaceHistory:
-    """The holdings of one place from the baseline to `day` (see the module docstring for the rule)."""
-    reps = sorted(place_reports, key=lambda r: (r.day, r.incident_id, r.outlet, r.role))
+def _weighing(reps: list[Report], other) -> list[int]:
+    """Indexes of the reports that weigh. An attack counts for the defender only after the attacker's first
+    claim to the place: before it, the attack is the fighting that leads to a capture, not evidence against one."""
     claimed_from: dict[str, date] = {}
     for r in reps:
         if r.role in CLAIM_ROLES and r.weight > 0:
             claimed_from.setdefault(r.side, r.day)
+    return [n for n, r in enumerate(reps) if r.weight > 0 and (
+        r.role != "presence" or (claimed_from.get(other(r.side)) or r.day) < r.day)]
+
+
+class _Tally:
+    """Per side, as reports come in date order: the weight (each outlet's heaviest report) and what the
+    reports that say the place changed hands are (for the status)."""
+
+    def __init__(self):
+        self.best: dict[tuple[str, str], tuple[float, int]] = {}
+        self.score: dict[str, float] = defaultdict(float)
+        self.kinds: dict[str, set] = defaultdict(set)
+
+    def add(self, n: int, r: Report) -> None:
+        k = (r.side, r.outlet)
+        old = self.best.get(k, (0.0, -1))[0]
+        if r.weight > old:
+            self.best[k] = (r.weight, n)
+            self.score[r.side] += r.weight - old
+        if r.role in CLAIM_ROLES:
+            kinds = self.kinds[r.side]
+            kinds.add("scheduled" if r.role == "scheduled" else "said")
+            if r.role != "scheduled":
+                kinds.add("sure" if r.role == "concession" or r.independent or not r.denied else "denied")
+
+    def status(self, side: str) -> str:
+        kinds = self.kinds[side]
+        if "said" not in kinds:
+            return SCHEDULED if "scheduled" in kinds else CONFIRMED
+        return CONFIRMED if "sure" in kinds else CLAIMED
+
+
+def history(place: int, place_reports: list[Report], baseline: str, rules: Rules, other, day: date) -> PlaceHistory:
+    """The holdings of one place from the baseline to `day` (see the module docstring for the rule)."""
+    reps = sorted((r for r in place_reports if r.day <= day), key=lambda r: (r.day, r.incident_id, r.outlet, r.role))
+    weighing = _weighing(reps, other)
+    tally = _Tally()
     timeline = [Holding(None, baseline, CONFIRMED, None)]
-    for d in sorted({r.day for r in reps if r.day <= day}):
-        score: dict[str, float] = defaultdict(float)
-        for (side, _), (w, _) in _best(reps, d, claimed_from, other).items():
-            score[side] += w
+    k = 0
+    while k < len(weighing):
+        d = reps[weighing[k]].day
+        while k < len(weighing) and reps[weighing[k]].day == d:
+            tally.add(weighing[k], reps[weighing[k]])
+            k += 1
         now = timeline[-1]
         rival = other(now.holder)
-        if rival is not None and score[rival] >= rules.threshold and score[rival] > score[now.holder]:
-            by = next(r.incident_id for r in reps if r.side == rival and r.day <= d and r.weight > 0)
+        if rival is not None and tally.score[rival] >= rules.threshold and tally.score[rival] > tally.score[now.holder]:
+            by = next(r.incident_id for r in reps if r.side == rival and r.weight > 0)
             now = Holding(d, rival, CONFIRMED, by)
-        status = _status(reps, now.holder, d) if now.since else CONFIRMED
+        status = tally.status(now.holder) if now.since else CONFIRMED
         confirmed_on = now.confirmed_on or (d if status == CONFIRMED and now.since else None)
         h = Holding(now.since, now.holder, status, now.by, confirmed_on if status == CONFIRMED else None)
         if (h.holder, h.since, h.status) != (timeline[-1].holder, timeline[-1].since, timeline[-1].status):
             timeline.append(h)
-    counted = frozenset(n for _, n in _best(reps, day, claimed_from, other).values())
-    return PlaceHistory(place, tuple(timeline), tuple(reps), counted)
+    return PlaceHistory(place, tuple(timeline), tuple(reps), frozenset(n for _, n in tally.best.values()))
 
 
 def histories(incidents, setup, rules: Rules, day: date) -> dict[int, PlaceHistory]:

@@ -361,3 +361,17 @@ def test_the_export_carries_each_disputed_place_with_its_reports(tmp_path):
     assert [(r["incident"], r["role"], r["counted"], r["outlet"]) for r in fuzuli["reports"]] == [
         ("cap", "capture", True, "synthetic.txt")]
     assert areas[("armenian", "confirmed")]["evidence"] == []
+
+
+def test_the_relevant_incidents_give_the_same_control_as_all():
+    lat, lon = SHUSHA[1:]
+    incs = [report("c1", "2020-10-20", SHUSHA, denied=("Armenia",)),
+            *[report(f"a{n}", "2020-10-22", SHUSHA, claimed=("Armenia",), sub="Shelling/artillery/missile attack")
+              for n in range(3)],
+            report("g1", "2020-10-22", (None, *AZERBAIJANI["Ganja"]), actor="Armenia",
+                   sub="Shelling/artillery/missile attack")]
+    kept = fl.relevant(incs)
+    assert sorted(i.id for i in kept) == ["a0", "a1", "a2", "c1"]
+    for day in ("2020-10-21", "2020-10-22"):
+        assert fl.features(fl.snapshot(kept, day)) == fl.features(fl.snapshot(incs, day))
+    assert held(fl.snapshot(kept, "2020-10-22"), lat, lon) == [("armenian", "confirmed")]
