@@ -12,8 +12,8 @@ What a report means, besides its weight:
   the war (a side withdrawing), is for the other side. A claimant on the losing side makes it a concession.
 * a denial by the losing side weighs for the holder; so does an attack by a side on a place it claims,
   reported after its first claim there ("fighting goes on in X").
-* a capture by force dated from the first local day of a truce that held is a past capture: it is dated
-  to the eve of the truce and weighed as retrospective.
+* a capture by force dated from the theatre's `ceasefire` day (the truce that held) is a past capture: it
+  is dated to the eve of the ceasefire and weighed as retrospective.
 * an incident with `status: "planned"` and the theatre's `scheduled` transfers are plans: they count as one
   report on their day unless the holder has more, and the holding they give is `scheduled` until a report
   says it happened. A report of the scheduled side taking a place of the district between the agreement
@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 TRANSFER = "Non-violent transfer of territory"
 CAPTURES = frozenset({"Government regains territory", "Non-state actor overtakes territory", TRANSFER})
@@ -68,22 +68,21 @@ class Rules:
     retro_factor: float
     denial_factor: float
     presence_factor: float
-    truce_days: tuple[date, ...]  # first local day of each truce that held
+    ceasefire: date | None  # the first day of the truce that held
     protected: dict  # geonameid -> compiled pattern of its names
     scheduled: tuple[Schedule, ...]
     start: date | None
 
     @classmethod
     def from_theatre(cls, theatre: dict, path) -> Rules:
-        """Read `control.evidence`, `protected`, `truces`, `scheduled` of a theatre file (`path` names it in errors)."""
+        """Read `control.evidence`, `protected`, `scheduled` and `ceasefire` of a theatre file (`path` names it in
+        errors)."""
         c = theatre.get("control", {})
         where = "control.evidence"
         try:
             ev = c["evidence"]
-            offset = _offset(c.get("utc_offset", "+00:00"))
-            where = "control.truces"
-            truces = tuple(datetime.fromisoformat(t["start"]).astimezone(offset).date()
-                           for t in c.get("truces", []) if t["held"])
+            where = "ceasefire"
+            ceasefire = date.fromisoformat(theatre["ceasefire"]) if theatre.get("ceasefire") else None
             where = "control.protected"
             protected = {int(p["geonameid"]): re.compile(
                 r"(?<!\w)(?:" + "|".join(re.escape(n) for n in p["names"]) + r")(?!\w)", re.I)
@@ -98,17 +97,13 @@ class Rules:
             rules = cls(float(ev["threshold"]), {int(k): float(v) for k, v in ev["precision"].items()},
                         {int(k): float(v) for k, v in ev["time_precision"].items()}, int(ev["retrospective_days"]),
                         float(ev["retrospective_factor"]), float(ev["denial_factor"]), float(ev["presence_factor"]),
-                        truces, protected, scheduled,
+                        ceasefire, protected, scheduled,
                         date.fromisoformat(theatre["start"]) if theatre.get("start") else None)
         except (KeyError, TypeError, ValueError) as e:
             raise EvidenceRulesError(f"{path}: {where}: {type(e).__name__}: {e}") from None
         if not 0 < rules.threshold:
             raise EvidenceRulesError(f"{path}: control.evidence.threshold must be positive")
         return rules
-
-
-def _offset(text: str):
-    return datetime.fromisoformat(f"2000-01-01T00:00:00{text}").tzinfo
 
 
 @dataclass(frozen=True)
@@ -215,9 +210,9 @@ def reports(incidents, setup, rules: Rules, day: date) -> list[Report]:
         if d > day:
             continue
         note, w0 = "", _weight(rules, inc)
-        if not transfer and any(d >= t for t in rules.truce_days):
-            d = max(t for t in rules.truce_days if d >= t) - timedelta(days=1)
-            w0, note = w0 * rules.retro_factor, "capture by force after the truce: a past capture"
+        if not transfer and rules.ceasefire and d >= rules.ceasefire:
+            d = rules.ceasefire - timedelta(days=1)
+            w0, note = w0 * rules.retro_factor, "capture by force after the ceasefire: a past capture"
         planned = getattr(inc, "status", "reported") == "planned"
         withdrawal = transfer and all(setup.places[t].side == actor for t in targets[id(inc)])
         for t in targets[id(inc)]:

@@ -294,7 +294,7 @@ def test_a_lone_retrospective_or_month_dated_report_does_not_move_a_town_but_two
     assert "retrospective" in notes["r1"] and notes["p1"] == ""
 
 
-def test_after_a_truce_that_held_a_capture_by_force_is_a_past_one():
+def test_after_the_ceasefire_a_capture_by_force_is_a_past_one():
     lat, lon = FUZULI[1:]
     after = [report(f"t{n}", "2020-11-12", FUZULI) for n in range(2)]
     snap = fl.snapshot(after, "2020-11-12")
