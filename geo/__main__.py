@@ -92,13 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
     g = sub.add_parser("gazetteer", help="build the gazetteer or resolve place names")
     gsub = g.add_subparsers(dest="gazetteer_command", required=True)
-    from . import gazetteer, gazetteer_build
+    from .gazetteer import cli as gazetteer_cli
     b = gsub.add_parser("build", help="build data/places.geojson from GeoNames files")
-    gazetteer_build.add_build_args(b)
-    b.set_defaults(func=gazetteer_build.run_build)
+    gazetteer_cli.add_build_args(b)
+    b.set_defaults(func=gazetteer_cli.run_build)
     r = gsub.add_parser("resolve", help="resolve place names (use - to read names from stdin)")
-    gazetteer.add_resolve_args(r)
-    r.set_defaults(func=gazetteer.run_resolve)
+    gazetteer_cli.add_resolve_args(r)
+    r.set_defaults(func=gazetteer_cli.run_resolve)
     c = sub.add_parser("control", help="build the pre-war control baseline of the front-line layer")
     csub = c.add_subparsers(dest="control_command", required=True)
     from . import control_build

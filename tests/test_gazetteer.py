@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import gazetteer as gz
+from geo.gazetteer import cli, mentions
 from geo.gazetteer import Gazetteer, fold, fold_text, haversine_km, key, normalize
 
 FIXTURE_DIR = Path(__file__).parent / "fixtures" / "articles"
@@ -267,9 +268,9 @@ def _timed(fn, *args):
 # ---- CLI and online fallback ----------------------------------------------------------------
 
 def _run_cli(argv, stdin_text=""):
-    parser = gz.add_resolve_args(argparse.ArgumentParser())
+    parser = cli.add_resolve_args(argparse.ArgumentParser())
     out = io.StringIO()
-    rc = gz.run_resolve(parser.parse_args(argv), stdin=io.StringIO(stdin_text), stdout=out)
+    rc = cli.run_resolve(parser.parse_args(argv), stdin=io.StringIO(stdin_text), stdout=out)
     return rc, out.getvalue()
 
 
@@ -298,7 +299,7 @@ def test_no_network_without_online_flag(monkeypatch):
         raise AssertionError("network geocoder constructed")
 
     monkeypatch.setattr(geopy.geocoders, "Nominatim", boom)
-    monkeypatch.setattr(gz, "geocode_online", boom)
+    monkeypatch.setattr(cli, "geocode_online", boom)
     rc, out = _run_cli(["Qqqzzx", "--json"])
     assert json.loads(out) == {"query": "Qqqzzx", "match": None}
 
@@ -352,7 +353,7 @@ def _automaton_keys_in(g: Gazetteer, folded: str) -> list[tuple[int, int, str]]:
 
 def test_alnum_runs_are_isalnum_runs():
     import sys
-    assert all(bool(gz._ALNUM_RUN.fullmatch(chr(c))) == chr(c).isalnum() for c in range(sys.maxunicode + 1))
+    assert all(bool(mentions._ALNUM_RUN.fullmatch(chr(c))) == chr(c).isalnum() for c in range(sys.maxunicode + 1))
 
 
 def test_keys_in_finds_what_an_automaton_finds(g):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import gazetteer_build as gb
+from geo.gazetteer import build as gb
+from geo.gazetteer import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_GEONAMES = Path(__file__).resolve().parents[2] / "shared" / "data" / "geonames"
@@ -169,16 +170,16 @@ def test_build_merge_rules(tmp_path):
 def test_build_cli_is_deterministic(tmp_path):
     geonames = _write_fixture(tmp_path / "gn")
     curated = _write_curated(tmp_path / "curated.json")
-    parser = gb.add_build_args(argparse.ArgumentParser())
+    parser = cli.add_build_args(argparse.ArgumentParser())
     outs = []
     for name in ("a.geojson", "b.geojson"):
         out = tmp_path / name
-        assert gb.run_build(parser.parse_args(["--geonames", str(geonames), "--out", str(out),
+        assert cli.run_build(parser.parse_args(["--geonames", str(geonames), "--out", str(out),
                                                "--curated", str(curated)])) == 0
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     doc = json.loads(outs[0])
     assert doc["metadata"]["attribution"] == gb.ATTRIBUTION
-    assert gb.main_build(["--geonames", str(geonames), "--out", str(tmp_path / "c.geojson"),
+    assert cli.main_build(["--geonames", str(geonames), "--out", str(tmp_path / "c.geojson"),
                           "--curated", str(curated)]) == 0
     assert (tmp_path / "c.geojson").read_bytes() == outs[0]

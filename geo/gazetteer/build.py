@@ -11,22 +11,21 @@ Cyrillic, Armenian, Georgian and Arabic-script names are kept. Countries of the 
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import gc
 import json
-import math
 import re
-import sys
 import zlib
 from collections import defaultdict
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_CURATED = PACKAGE_DIR / "data" / "curated_places.json"
-DEFAULT_STOPWORDS = PACKAGE_DIR / "data" / "place_stopwords.txt"
-DEFAULT_OUT = PACKAGE_DIR.parent / "data" / "places.geojson"
-DEFAULT_GEONAMES = PACKAGE_DIR.parent.parent / "shared" / "data" / "geonames"
+from .normalize import ascii_name, haversine_km, squeeze
+
+GEO_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_CURATED = GEO_DIR / "data" / "curated_places.json"
+DEFAULT_STOPWORDS = GEO_DIR / "data" / "place_stopwords.txt"
+DEFAULT_OUT = GEO_DIR.parent / "data" / "places.geojson"
+DEFAULT_GEONAMES = GEO_DIR.parent.parent / "shared" / "data" / "geonames"
 
 #: Detailed per-theatre extracts: every file matching is read; their countries get admin-1 regions
 #: and keep every alternate name. Today: cities500_AM_AZ_GE.tsv, rg_cities1000_AM_AZ_GE.csv.
@@ -91,16 +90,6 @@ def _clean_alternates(names, primary: list[str], stop: set[str], world: bool) ->
     return sorted(out)
 
 
-def _ascii(name: str) -> str:
-    from unidecode import unidecode
-
-    return unidecode(name.replace("ə", "a").replace("Ə", "A").replace("ǝ", "a"))
-
-
-def _fold(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", _ascii(name).casefold())
-
-
 def _load_stopwords(path: Path) -> set[str]:
     if not path.exists():
         return set()
@@ -112,18 +101,11 @@ def _load_stopwords(path: Path) -> set[str]:
     return words
 
 
-def _haversine_km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
-
-
 def _feature(gid, name, lat, lon, country, admin1, fclass, fcode, pop, prec, source, alts, asciiname=None):
     return {
         "geonameid": int(gid),
         "name": name,
-        "asciiname": asciiname or _ascii(name),
+        "asciiname": asciiname or ascii_name(name),
         "alternatenames": alts,
         "feature_class": fclass,
         "feature_code": fcode,
@@ -218,10 +200,10 @@ def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED,
     seat_of: dict[str, int] = {}
     for akey, gids in sorted(members.items()):
         aname, aascii, _ = admin1[akey]
-        stems = {_fold(_ADMIN_SUFFIX_RE.sub("", aname)), _fold(_ADMIN_SUFFIX_RE.sub("", aascii))}
+        stems = {squeeze(_ADMIN_SUFFIX_RE.sub("", aname)), squeeze(_ADMIN_SUFFIX_RE.sub("", aascii))}
         largest = max(feats[g]["population"] for g in gids)
         for gid in sorted(gids, key=lambda g: (-feats[g]["population"], g)):
-            names = {_fold(feats[gid]["name"])} | {_fold(a) for a in raw_alts[gid] if _LATIN_RE.search(a)}
+            names = {squeeze(feats[gid]["name"])} | {squeeze(a) for a in raw_alts[gid] if _LATIN_RE.search(a)}
             if stems & names and feats[gid]["population"] >= 0.5 * largest:
                 seat_of[akey] = gid
                 break
@@ -234,14 +216,14 @@ def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED,
     for gid, f in feats.items():
         if f["country"] in detail:
             for n in [f["name"], *raw_alts[gid]]:
-                by_fold[_fold(n)].append(gid)
+                by_fold[squeeze(n)].append(gid)
     for row in _read_rows(geonames_dir, RG_GLOB, ","):
         if row["cc"] not in detail:
             continue
         lat, lon = float(row["lat"]), float(row["lon"])
-        near = [g for g in by_fold.get(_fold(row["name"]), [])
-                if _haversine_km(lat, lon, feats[g]["lat"], feats[g]["lon"]) < 10]
-        if near or any(_haversine_km(lat, lon, f["lat"], f["lon"]) < 1.0
+        near = [g for g in by_fold.get(squeeze(row["name"]), [])
+                if haversine_km(lat, lon, feats[g]["lat"], feats[g]["lon"]) < 10]
+        if near or any(haversine_km(lat, lon, f["lat"], f["lon"]) < 1.0
                        for f in feats.values() if f["country"] == row["cc"]):
             continue
         gid = -(1_000_000 + zlib.crc32(f"{row['cc']}|{row['name']}".encode()) % 1_000_000)
@@ -263,7 +245,7 @@ def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED,
             towns = [feats[g] for g in members[akey]]
             clat = sum(f["lat"] for f in towns) / len(towns)
             clon = sum(f["lon"] for f in towns) / len(towns)
-            point = min(towns, key=lambda f: (_haversine_km(clat, clon, f["lat"], f["lon"]), f["geonameid"]))
+            point = min(towns, key=lambda f: (haversine_km(clat, clon, f["lat"], f["lon"]), f["geonameid"]))
         alts = [aascii, *aliases.get(akey, [])]
         for stem in sorted({_ADMIN_SUFFIX_RE.sub("", aascii), _ADMIN_SUFFIX_RE.sub("", aname)}):
             alts.append(stem)
@@ -385,28 +367,3 @@ def build(geonames_dir: Path, out: Path, curated: Path = DEFAULT_CURATED) -> int
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(features), encoding="utf-8")
     return len(features)
-
-
-def add_build_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument("--geonames", type=Path, default=DEFAULT_GEONAMES, help="directory of the GeoNames extracts")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output GeoJSON (default data/places.geojson)")
-    parser.add_argument("--curated", type=Path, default=DEFAULT_CURATED, help="curated additions JSON")
-    return parser
-
-
-def run_build(args: argparse.Namespace) -> int:
-    n = build(args.geonames, args.out, args.curated)
-    print(f"wrote {n} places to {args.out}", file=sys.stderr)
-    return 0
-
-
-cli = run_build
-
-
-def main_build(argv: list[str] | None = None) -> int:
-    parser = add_build_args(argparse.ArgumentParser(prog="geo gazetteer build", description=__doc__.splitlines()[0]))
-    return run_build(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main_build())
