@@ -96,3 +96,13 @@ def test_an_earlier_event_a_clause_refers_to_is_not_new(gazetteer):
 
 def test_people_returning_home_is_no_handover(gazetteer):
     assert _incs(gazetteer, "Displaced families return to their homes in Aghdam this week.") == []
+
+
+def test_the_side_that_gives_a_place_up_is_not_the_one_that_gains_it(gazetteer):
+    pub = "November 21, 2020"
+    out = _incs(gazetteer, "Armenian forces withdrew from Aghdam on Friday.", published=pub)
+    assert [(i.location, i.actor1, i.event_date) for i in out] == [("Aghdam", "Azerbaijan", "2020-11-20")]
+    assert "gave the place up" in out[0].notes
+    out = _incs(gazetteer, "On Friday Armenian troops lost control of Hadrut after days of fighting.", published=pub)
+    assert [(i.location, i.actor1) for i in out if i.sub_event_type != "Armed clash"] == [("Hadrut", "Azerbaijan")]
+    assert _incs(gazetteer, "Aghdam is the first district to be turned over.", published=pub) == []

@@ -202,8 +202,9 @@ def _place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) 
     before = sentence[max(0, m.start - 80):m.start]
     after = sentence[m.end:m.end + 60]
     may = lex.may_match(sentence)  # these parts of the sentence cannot match what the whole cannot
-    if "venue_before" in may and lex.rx["venue_before"].search(before) and not _DISTANCE.search(before):
-        return False  # but '20 km from X' places the event by X
+    if "venue_before" in may and lex.rx["venue_before"].search(before) and not _DISTANCE.search(before) \
+            and not lex.rx["departure_before"].search(before):
+        return False  # but '20 km from X' places the event by X, and 'withdrew from X' at X
     subject = not re.search(r"\b(?:of|in|near|from|at|on|to|into)\s+(?:the\s+)?$", before[-15:], re.I)
     possessive = re.match(r"\s*['’]s\b", after)
     if (subject or possessive) and ("venue_after" in may and lex.rx["venue_after"].search(after)
@@ -527,6 +528,9 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             a1 = subj[0][2] if subj else (bel[0] if bel else None)
             actor_rule = ("the subject before the trigger" if subj else "the side that reports it" if bel
                           else actor_rule)
+        if trig.kind in ("capture", "transfer") and actor_rule in ("named with the trigger", "the subject before the "
+                "trigger") and lex.rx["loss_trigger"].fullmatch(tm.group(0)) and lex.opponents.get(a1):
+            a1, actor_rule = lex.opponents[a1], f"the opponent of {a1}, which gave the place up"
         event_type, sub = trig.event_type, trig.sub_event_type
         if sub == "@capture":
             sub = (lex.actors.get(a1, {}).get("capture_sub_event") if a1 else None) or "Armed clash"
