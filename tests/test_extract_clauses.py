@@ -106,3 +106,16 @@ def test_the_side_that_gives_a_place_up_is_not_the_one_that_gains_it(gazetteer):
     out = _incs(gazetteer, "On Friday Armenian troops lost control of Hadrut after days of fighting.", published=pub)
     assert [(i.location, i.actor1) for i in out if i.sub_event_type != "Armed clash"] == [("Hadrut", "Azerbaijan")]
     assert _incs(gazetteer, "Aghdam is the first district to be turned over.", published=pub) == []
+
+
+def test_a_district_listed_with_a_town_is_its_own_incident(gazetteer):
+    out = _incs(gazetteer, "On Thursday Baku said the city of Barda, and the Goranboy region were shelled by "
+                           "Armenian forces, killing one civilian.")
+    got = {(i.location, i.geo_precision, i.fatalities) for i in out}
+    assert got == {("Barda", 1, None), ("Goranboy", 2, None)}  # one toll for two places belongs to neither
+
+
+def test_a_passive_capture_by_a_side(gazetteer):
+    out = _incs(gazetteer, "The holiday was moved to November 8, when Shusha was taken by Azerbaijani forces.",
+                published="December 3, 2020")
+    assert [(i.location, i.event_date, i.actor1) for i in out] == [("Shusha", "2020-11-08", "Azerbaijan")]

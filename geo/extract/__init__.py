@@ -135,6 +135,10 @@ def attacker(sentence: str, trig_span: tuple[int, int], lex: Lexicon, claimed: l
     actors = [a for a in _actor_at(sentence, lex) if _belligerent(a[2], lex) or lex.actors[a[2]]["type"] == "state"
               and lex.actors[a[2]]["side"] not in ("mediator", "neutral")]
     t0, t1 = trig_span
+    if sentence[t0:t1].lower().endswith(" by"):  # 'was taken by X'
+        after = [a for a in actors if re.fullmatch(r"\s+(?:the\s+)?", sentence[t1:a[0]])]
+        if after:
+            return after[0][2]
     for a in actors:
         gap = sentence[t1:a[0]]
         if 0 <= a[0] - t1 <= 40 and re.match(r"^[\s,]+(?:\w+[\s,]+){0,3}?by\s+(?:the\s+)?(?:\w+\s+)?$", gap + " ",
@@ -256,8 +260,19 @@ def _pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
                 run = [b]
             if len(run) > 1 and re.match(r"\s*(?:districts|regions|provinces|rayons)\b", sentence[b.end:]):
                 area += run
-        return [(m, 2 if m in near or m in area else 1) for m in precise]
+        listed = [m for m in ok if m.place.geo_precision == 2 and m not in precise and any(
+            _LISTED.fullmatch(_between(sentence, a, m)) for a in precise)]
+        return [(m, 2 if m in near or m in area else 1) for m in precise] + [(m, 2) for m in listed]
     return [(m, m.place.geo_precision) for m in ok[:1]]
+
+
+_LISTED = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,?\s+as well as)\s+(?:the\s+)?(?:(?:town|city|village|district|"
+                     r"region)s?\s+of\s+)?", re.I)
+
+
+def _between(sentence: str, a: Mention, b: Mention) -> str:
+    """The text between two mentions, in either order."""
+    return sentence[a.end:b.start] if a.end <= b.start else sentence[b.end:a.start]
 
 
 def _objects_of_change(sentence: str, places: list[tuple[Mention, int]], lex: Lexicon) -> list[tuple[Mention, int]]:
