@@ -46,6 +46,7 @@ class Theatre:
     baseline: str | None = None
     country_sides: tuple[tuple[str, str], ...] = ()
     truces: tuple[str, ...] = ()  # ISO local times each truce took effect, in order
+    background_from: str | None = None  # no incident of the theatre is dated before this day
 
     def contains(self, lon: float, lat: float, country: str | None) -> bool:
         x0, y0, x1, y1 = self.bbox
@@ -136,7 +137,8 @@ def load(data_dir: str | None = None) -> Lexicon:
         t = json.loads(f.read_text(encoding="utf-8"))
         theatres.append(Theatre(t["name"], tuple(t["countries"]), tuple(t["bbox"]), t["sides"],
                                 t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
-                                tuple(sorted(t.get("country_sides", {}).items())), tuple(t.get("truces", ()))))
+                                tuple(sorted(t.get("country_sides", {}).items())), tuple(t.get("truces", ())),
+                                t.get("background_from")))
     hypothetical = _compile(rf"\b{ev['hypothetical']}\b")
     may_match = screen({**{k: rx[k] for k in _SCREENED}, "hypothetical": hypothetical, "aliases": alias_re,
                         **{i: t.pattern for i, t in enumerate(triggers)}}, always=rx.keys() - set(_SCREENED))

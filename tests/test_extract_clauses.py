@@ -119,3 +119,9 @@ def test_a_passive_capture_by_a_side(gazetteer):
     out = _incs(gazetteer, "The holiday was moved to November 8, when Shusha was taken by Azerbaijani forces.",
                 published="December 3, 2020")
     assert [(i.location, i.event_date, i.actor1) for i in out] == [("Shusha", "2020-11-08", "Azerbaijan")]
+
+
+def test_event_dates_are_bounded(gazetteer):
+    for when in ("on 9999-12-31", "on 0001-01-01", "on 1700-01-01", "on 2020-10-20"):
+        assert _incs(gazetteer, f"Armenian forces shelled Tartar {when}.") == [], when
+    assert [i.event_date for i in _incs(gazetteer, "Armenian forces shelled Tartar on 2020-10-12.")] == ["2020-10-12"]

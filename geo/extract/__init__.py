@@ -310,6 +310,13 @@ def _main_first(body: str, trigs: list, lex: Lexicon) -> list:
     return trigs
 
 
+def _in_period(day: date, published: date, theatre: Theatre | None) -> bool:
+    """An event date is never after the article, nor before the theatre's stated background period
+    ('on 9999-12-31' or '0001-01-01' in a text is a typo or a trap, not an incident)."""
+    earliest = theatre.background_from if theatre is not None and theatre.background_from else None
+    return day <= published and day.isoformat() >= (earliest or f"{published.year - 100:04d}-01-01")
+
+
 def _truce_day(theatre: Theatre, ref) -> str | None:
     """The day the latest truce of the theatre took effect, on or before `ref`."""
     days = [t[:10] for t in theatre.truces if t[:10] <= ref.isoformat()]
@@ -502,7 +509,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 when_rule = f"no time in its clause: the paragraph's last date ({anchor_rule})"
             a1_0 = None
         pending = None
-        if when is None or when.background:
+        if when is None or when.background or not _in_period(when.day, published, theatre):
             continue
         trig, tm = trigs[0]
         fat, inj = casualties(s, lex)
