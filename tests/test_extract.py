@@ -247,3 +247,12 @@ def test_a_name_cut_by_the_look_back_window_is_not_a_hypothetical(gazetteer):
     i = _one(gazetteer, "Defence ministry spokesman Vagif Dargahli said ethnic Armenian separatists shelled Barda "
                         "early on Sunday.")
     assert i.location == "Barda"
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("A two-year-old girl was among the wounded.", (None, None)),
+    ("A 7-year-old boy was killed and three people were wounded.", (1, 3)),
+    ("Two men, aged 60 and 72, were hurt.", (None, None)),
+])
+def test_an_age_is_not_a_toll(sentence, expected):
+    assert casualties(sentence, LEX) == expected

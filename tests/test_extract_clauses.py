@@ -125,3 +125,11 @@ def test_event_dates_are_bounded(gazetteer):
     for when in ("on 9999-12-31", "on 0001-01-01", "on 1700-01-01", "on 2020-10-20"):
         assert _incs(gazetteer, f"Armenian forces shelled Tartar {when}.") == [], when
     assert [i.event_date for i in _incs(gazetteer, "Armenian forces shelled Tartar on 2020-10-12.")] == ["2020-10-12"]
+
+
+def test_the_town_is_the_settlement_named_last(gazetteer):
+    body = "Armenian forces shelled Tartar on Monday. On Tuesday, drones struck the town again, the ministry said."
+    got = {(i.location, i.event_date, i.sub_event_type) for i in _incs(gazetteer, body)}
+    assert got == {("Tartar", "2020-10-12", "Shelling/artillery/missile attack"),
+                   ("Tartar", "2020-10-13", "Air/drone strike")}
+    assert _incs(gazetteer, "Drones struck the town of Nowhereville on Tuesday.") == []

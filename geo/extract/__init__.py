@@ -49,6 +49,8 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
         if n is None or _YEAR_LIKE.fullmatch(m.group(0)) or _MONTH_NEXT.search(
                 sentence[max(0, m.start() - 12):m.start()]) or _MONTH_NEXT.match(sentence[m.end():m.end() + 12]):
             continue  # 'on September 27 left three dead': a day of the month, not a toll
+        if rx["age_after"].match(sentence[m.end():m.end() + 16]) or rx["age_before"].search(sentence[max(0, m.start() - 30):m.start()]):
+            continue  # 'a two-year-old girl', 'aged 60 and 72': an age, not a toll
         before = sentence[max(0, m.start() - 40):m.start()]
         cls = ("killed" if "casualty_lead_killed" in may and rx["casualty_lead_killed"].search(before) else
                "injured" if "casualty_lead_injured" in may and rx["casualty_lead_injured"].search(before) else None)
@@ -437,6 +439,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
     theatre = _default_theatre(lex, [m for ms in all_mentions for m in ms])
     src = Source(article.file, article.url, article.title, published.isoformat())
     last_speakers: list[str] = []
+    last_town: Mention | None = None  # the last settlement named: what 'the city' or 'the town' refers to
     deniers: list[str] = []
     out: list[Incident] = []
     prev: list[Incident] = []
@@ -446,6 +449,9 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
     for k, (s, mentions) in enumerate(zip(sentences, all_mentions)):
         if k in starts:
             anchor, anchor_rule = None, ""
+        town_before = last_town
+        last_town = next((m for m in reversed(mentions) if m.place.feature_class == "P" and m.place.geo_precision == 1
+                          and _place_ok(s, m, lex, theatre)), last_town)
         said = attribution.get(k)
         ref, said_day = published, False
         if said:  # a quotation: its 'this morning' is the speaker's, its speaker is named after it
@@ -518,6 +524,10 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         places = places_here
         if trig.kind in ("capture", "transfer"):
             places = _objects_of_change(s, places, lex)
+        if not places and town_before is not None and trig.kind != "casualty":
+            ref = lex.rx["settlement_anaphor"].search(s)
+            if ref:  # 'the city was shelled again': the settlement named last
+                places = [(Mention(ref.start(), ref.end(), ref.group(0), town_before.place), 1)]
         if not any(pr == 1 for _, pr in places):
             pending = (trig, tm, when, claim, None, when_rule)
         if not places:
