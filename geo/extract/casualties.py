@@ -1,0 +1,69 @@
+"""Tolls: the number of killed and injured a sentence reports for one incident, never a cumulative figure or an age."""
+from __future__ import annotations
+
+import re
+
+from ..lexicon import Lexicon
+
+
+_MONTH_NEXT = re.compile(r"(?:^\s*(?:of\s+)?|\b)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                         r"\b", re.I)
+
+
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+
+
+_CLAUSE_END = re.compile(r"[;:()]|\d")
+
+
+_EDGE_PUNCT = re.compile(r"^\W+|\W+$")
+
+
+def _number(tok: str, words: dict) -> int | None:
+    t = tok.lower().replace(",", "")
+    if t.isdigit():
+        return int(t)
+    return words.get(t)
+
+
+def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
+    """(fatalities, injured) this sentence reports for one incident; cumulative tolls give (None, None).
+
+    Each number is read with the casualty word it governs: the verb before it ('killing 12') or
+    the first casualty word in the few words after it ('seven people dead and 33 wounded').
+    """
+    rx = lex.rx
+    may = lex.may_match(sentence)
+    if "no_casualties" in may and rx["no_casualties"].search(sentence):
+        return 0, None
+    if "cumulative" in may and rx["cumulative"].search(sentence):
+        return None, None
+    words = lex.rules["number_words"]
+    found: dict[str, int] = {}
+    for m in lex.number_re.finditer(sentence):
+        n = _number(m.group(0), words)
+        if n is None or _YEAR_LIKE.fullmatch(m.group(0)) or _MONTH_NEXT.search(
+                sentence[max(0, m.start() - 12):m.start()]) or _MONTH_NEXT.match(sentence[m.end():m.end() + 12]):
+            continue  # 'on September 27 left three dead': a day of the month, not a toll
+        if rx["age_after"].match(sentence[m.end():m.end() + 16]) or rx["age_before"].search(
+                sentence[max(0, m.start() - 30):m.start()]):
+            continue  # 'a two-year-old girl', 'aged 60 and 72': an age, not a toll
+        before = sentence[max(0, m.start() - 40):m.start()]
+        cls = ("killed" if "casualty_lead_killed" in may and rx["casualty_lead_killed"].search(before) else
+               "injured" if "casualty_lead_injured" in may and rx["casualty_lead_injured"].search(before) else None)
+        if cls is None:
+            after = _CLAUSE_END.split(sentence[m.end():m.end() + 80])[0]
+            for w in after.split()[:6]:
+                w = _EDGE_PUNCT.sub("", w)
+                if rx["killed"].fullmatch(w):
+                    cls = "killed"
+                elif rx["injured"].fullmatch(w):
+                    cls = "injured"
+                if cls:
+                    break
+        if cls and cls not in found:
+            found[cls] = n
+    for m in rx["single_casualty"].finditer(sentence) if "single_casualty" in may else ():  # 'a woman was killed'
+        cls = "killed" if rx["killed"].fullmatch(m.group("cls")) else "injured"
+        found.setdefault(cls, 1)
+    return found.get("killed"), found.get("injured")

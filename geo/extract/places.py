@@ -1,0 +1,127 @@
+"""Places: which of a sentence's mentions are where the event happened, and how precisely (venues,
+observers, reference points, lists)."""
+from __future__ import annotations
+
+import re
+
+from ..lexicon import Lexicon, Theatre
+from ..records import Mention
+from .triggers import trigger_spans
+
+
+MAX_GAP = 150  # characters between a trigger and a place of the same clause
+
+
+_DISTANCE = re.compile(r"\d+\s*(?:km|kilomet\w+|miles?)\s+(?:\w+\s+)?(?:from|of)\s+(?:the\s+)?$", re.I)
+
+
+_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|throughout|along|on|near|at|areas? of|parts? of|"
+                       r"villages? of|towns? of|outskirts of|direction of|north of|south of|east of|west of)\s+"
+                       r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) -> bool:
+    """A place the incident happened at: not a venue of talks or statements, not an actor's name."""
+    p = m.place
+    if p.feature_code.startswith("PCL"):
+        return False  # a country is a party or a venue far more often than a place of fighting
+    before = sentence[max(0, m.start - 80):m.start]
+    after = sentence[m.end:m.end + 60]
+    may = lex.may_match(sentence)  # these parts of the sentence cannot match what the whole cannot
+    if "venue_before" in may and lex.rx["venue_before"].search(before) and not _DISTANCE.search(before) \
+            and not lex.rx["departure_before"].search(before):
+        return False  # but '20 km from X' places the event by X, and 'withdrew from X' at X
+    subject = not re.search(r"\b(?:of|in|near|from|at|on|to|into)\s+(?:the\s+)?$", before[-15:], re.I)
+    possessive = re.match(r"\s*['’]s\b", after)
+    if (subject or possessive) and ("venue_after" in may and lex.rx["venue_after"].search(after)
+                                    or "actor_use_after" in may and lex.rx["actor_use_after"].search(after)):
+        return False  # 'Baku said', 'Yerevan's defence ministry': the capital stands for the government
+    if "infrastructure_after" in lex.rx and lex.rx["infrastructure_after"].match(
+            sentence[m.end:m.end + 80]) or re.search(r"[A-Z][\w’']*-$", before):
+        if lex.rx["infrastructure_after"].match(re.sub(r"^(?:-[A-Z][\w’']*)*", "", sentence[m.end:m.end + 80])):
+            return False  # 'the Baku-Tbilisi-Ceyhan pipeline': a name of a line, not a place of the event
+    aliases = lex.place_aliases
+    if p.geo_precision >= 3 and not _LOCATIVE.search(before[-40:]):
+        return False  # a region named as a topic ('the conflict over X'), not as where it happened
+    if (m.text in aliases or m.text.rstrip("'s’") in aliases) and not re.search(
+            r"\b(?:in|on|at|near|of|hit|struck|shelled|targeted|outside|around|toward|towards)\s+"
+            r"(?:the\s+)?(?:[\w-]+\s+)?$", before, re.I):
+        return False
+    return theatre is not None and theatre.contains(p.lon, p.lat, p.country)
+
+
+def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
+                 trigs: list | None = None) -> list[tuple[Mention, int]]:
+    """The places of the sentence's incident with their geo precision: observers yield to the direction they face.
+
+    `trigs` is `trigger_spans(sentence, lex)` when the caller has it already.
+    """
+    if not mentions:
+        return []
+    ok = [m for m in mentions if place_ok(sentence, m, lex, theatre)]
+    heard = re.search(r"\b(?:heard|saw|witnessed|could hear)\b", sentence, re.I)
+    ok = [m for m in ok if not lex.rx["observer_at"].search(sentence[max(0, m.start - 60):m.start])
+          or (heard and any(t.kind == "attack" for t, _ in (
+              trigger_spans(sentence, lex) if trigs is None else trigs)))]
+    directed = [m for m in ok if lex.rx["observer_direction"].search(sentence[max(0, m.start - 60):m.start])]
+    if directed:
+        return [(m, max(2, m.place.geo_precision)) for m in directed]
+    precise = [m for m in ok if m.place.geo_precision == 1]
+    if precise:
+        near = [m for m in precise if re.search(r"\b(?:near|outside|around|close to|outskirts of|vicinity of)\s+"
+                                                r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+                                                sentence[max(0, m.start - 40):m.start], re.I)
+                or _DISTANCE.search(sentence[max(0, m.start - 40):m.start])]
+        area = [m for m in precise if lex.rx["area_after"].search(sentence[m.end:m.end + 40])
+                or lex.rx["area_before"].search(sentence[max(0, m.start - 50):m.start])]
+        run = [precise[0]]
+        for a, b in zip(precise, precise[1:]):  # 'the Tartar, Aghdam and Aghjabadi districts': all districts
+            if re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+or)\s+", sentence[a.end:b.start]):
+                run.append(b)
+            else:
+                run = [b]
+            if len(run) > 1 and re.match(r"\s*(?:districts|regions|provinces|rayons)\b", sentence[b.end:]):
+                area += run
+        listed = [m for m in ok if m.place.geo_precision == 2 and m not in precise and any(
+            _LISTED.fullmatch(_between(sentence, a, m)) for a in precise)]
+        return [(m, 2 if m in near or m in area else 1) for m in precise] + [(m, 2) for m in listed]
+    return [(m, m.place.geo_precision) for m in ok[:1]]
+
+
+_LISTED = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,?\s+as well as)\s+(?:the\s+)?(?:(?:town|city|village|district|"
+                     r"region)s?\s+of\s+)?", re.I)
+
+
+def _between(sentence: str, a: Mention, b: Mention) -> str:
+    """The text between two mentions, in either order."""
+    return sentence[a.end:b.start] if a.end <= b.start else sentence[b.end:a.start]
+
+
+def objects_of_change(sentence: str, places: list[tuple[Mention, int]], lex: Lexicon) -> list[tuple[Mention, int]]:
+    """The places that changed hands: a place named as a reference point ('a highland above X', 'within striking
+    distance of X') is not taken; if every place is one, the change is near them (precision 2)."""
+    ref = [(m, pr) for m, pr in places if lex.rx["reference_before"].search(sentence[max(0, m.start - 50):m.start])]
+    if len(ref) == len(places):
+        return [(m, max(2, pr)) for m, pr in places]
+    return [x for x in places if x not in ref]
+
+
+def default_theatre(lex: Lexicon, mentions: list[Mention]) -> Theatre | None:
+    """The theatre whose area holds most of the article's places."""
+    best, score = None, 0
+    for t in lex.theatres:
+        n = sum(t.contains(m.place.lon, m.place.lat, m.place.country) for m in mentions)
+        if n > score:
+            best, score = t, n
+    return best
+
+
+def mentions_per_sentence(article_sentences: list[str], gazetteer) -> list[list[Mention]]:
+    """Mentions per sentence; homonyms resolved near the article's unambiguous places."""
+    spans = [gazetteer.spans(s) for s in article_sentences]
+    first = [gazetteer.mentions_at(s, sp) if sp else [] for s, sp in zip(article_sentences, spans)]
+    ctx = list({m.place.geonameid: m.place for ms in first for m in ms if m.place.geo_precision == 1}.values())
+    if not ctx:
+        return first
+    return [gazetteer.mentions_at(s, sp, context_places=ctx) if ms and gazetteer.has_homonyms(sp) else ms
+            for s, sp, ms in zip(article_sentences, spans, first)]

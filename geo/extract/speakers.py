@@ -1,0 +1,101 @@
+"""Speakers: who claims and who denies, across quotations and pronouns ('it said')."""
+from __future__ import annotations
+
+import re
+
+from ..lexicon import Lexicon
+from ..prefilter import screen
+from .actors import actor_at
+
+
+def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
+    """(claimants, deniers): subjects of speech verbs, 'according to X', a reporter who saw it."""
+    rx = lex.rx
+    may = lex.may_match(sentence)
+    claim: list[str] = []
+    deny: list[str] = []
+    if "media" in may and rx["media"].search(sentence) or "media_reported" in may and rx["media_reported"].search(
+            sentence):
+        claim.append("Media")
+    if "aliases" not in may or "speech_verbs" not in may:
+        return unique(claim), []  # no party, or no verb of speech: only the media can claim
+    actors = [a for a in actor_at(sentence, lex, ("state", "adjective", "metonym", "person"))
+              if lex.actors[a[2]]["type"] in ("state", "non_state")]
+    if not actors:
+        return unique(claim), []
+    for v in rx["speech_verbs"].finditer(sentence):
+        verb = v.group(0).lower()
+        into = deny if rx["denial_verbs"].fullmatch(verb) else claim
+        by = re.match(r"\s+by\s+(?:the\s+)?", sentence[v.end():])
+        if by:  # passive: 'a claim denied by Armenian officials'
+            agent = [a for a in actors if a[0] == v.end() + by.end()]
+            into += [a[2] for a in agent]
+            if agent:
+                continue
+        if verb == "according to":
+            claim += [a[2] for a in actors if 0 <= a[0] - v.end() <= 30][:1]
+            continue
+        before = [a for a in actors if 0 <= v.start() - a[1] <= 70
+                  and not re.search(r"[\"”“]", sentence[a[1]:v.start()])
+                  and not re.search(r"\b(?:accus\w*|blam\w*)\s+(?:the\s+)?$", sentence[max(0, a[0] - 20):a[0]], re.I)]
+        if before:
+            into.append(before[0][2] if verb.startswith(("accus", "blam")) else before[-1][2])
+            continue
+        if verb.startswith(("accus", "blam", "citing", "quot")):
+            continue
+        if not re.search(r"[,\"”’']\s*(?:\w+\s+)?$", sentence[max(0, v.start() - 25):v.start()]):
+            continue  # a speaker after its verb only in '..., said the ministry'
+        after = [a for a in actors if 0 <= a[0] - v.end() <= 40 and re.match(
+            r"^[\s,]*(?:the|a|an)?\s*$", sentence[v.end():a[0]]) is not None]
+        after = after or [a for a in actors if 0 <= a[0] - v.end() <= 25 and rx["speaker_nouns"].search(
+            sentence[a[1]:a[1] + 40])]
+        into += [a[2] for a in after[:1]]
+    return unique(claim), unique([d for d in deny if d not in claim])
+
+
+def unique(xs: list[str]) -> list[str]:
+    return list(dict.fromkeys(xs))
+
+
+_PRONOUN_SAID = re.compile(r"\b(?:it|he|she|they|the (?:\w+ )?ministry|officials|the army|the military|"
+                           r"the (?:\w+ )?(?:statement|spokes\w+))\s+(?:\w+\s+)?(?:said|says|added|claimed|"
+                           r"reported|stated|wrote|noted)\b", re.I)
+
+
+_MAY_PRONOUN_SAID = screen({"said": _PRONOUN_SAID})
+
+
+_QUOTED = re.compile(r"^[\"“]|[\"”]\s*$")
+
+
+def pronoun_speaker(s: str) -> bool:
+    """'it said', 'the ministry added', or a quotation: the last named speaker goes on speaking."""
+    return bool(_MAY_PRONOUN_SAID(s) and _PRONOUN_SAID.search(s) or _QUOTED.search(s))
+
+
+_OPEN_Q, _CLOSE_Q = "\"“«", "\"”»"
+
+
+def attributions(sentences: list[str], max_len: int = 6) -> dict[int, str]:
+    """For sentences inside a quotation, the words after it that say who spoke and when ('..., X said on Sunday')."""
+    out: dict[int, str] = {}
+    start = None
+    for k, s in enumerate(sentences):
+        t = s.strip()
+        if start is None:
+            if t[:1] not in _OPEN_Q:
+                continue
+            end = max(t.rfind(c, 1) for c in _CLOSE_Q)
+            if end <= 0:
+                start = k  # the quotation goes on in the next sentences
+            elif end < len(t) - 2:
+                out[k] = t[end:]
+            continue
+        end = max(t.rfind(c) for c in _CLOSE_Q)
+        if end >= 0:
+            if end < len(t) - 2:
+                out.update({j: t[end:] for j in range(start, k + 1)})
+            start = None
+        elif k - start >= max_len:
+            start = None
+    return out

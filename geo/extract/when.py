@@ -1,0 +1,45 @@
+"""Time: the date of a trigger's own clause, a truce it is dated against, and the bounds of an event date."""
+from __future__ import annotations
+
+from datetime import date
+
+from .. import dates
+from ..lexicon import Lexicon, Theatre
+from .clauses import blank, foreign_spans, own_clause
+
+
+def in_period(day: date, published: date, theatre: Theatre | None) -> bool:
+    """An event date is never after the article, nor before the theatre's stated background period
+    ('on 9999-12-31' or '0001-01-01' in a text is a typo or a trap, not an incident)."""
+    earliest = theatre.background_from if theatre is not None and theatre.background_from else None
+    return day <= published and day.isoformat() >= (earliest or f"{published.year - 100:04d}-01-01")
+
+
+def _truce_day(theatre: Theatre, ref) -> str | None:
+    """The day the latest truce of the theatre took effect, on or before `ref`."""
+    days = [t[:10] for t in theatre.truces if t[:10] <= ref.isoformat()]
+    return max(days) if days else None
+
+
+def date_of(body: str, trigs: list, ref, theatre: Theatre | None, lex: Lexicon):
+    """(date, rule): the time of the trigger's own clause and the main clause, never of another event's clause;
+    an event told against a truce takes the truce's start."""
+    if not trigs:
+        w = dates.resolve(body, ref)
+        return w, "a time expression in the sentence" if w is not None and w.explicit else "the publication day"
+    foreign = foreign_spans(body, trigs[0][1].span(), lex)
+    w = dates.resolve(blank(body, foreign), ref)
+    if w is None:
+        return None, ""
+    if foreign and own_clause(body, trigs[0][1].start(), lex).subordinate:
+        whole = dates.resolve(body, ref)
+        if whole is not None and whole.background:  # a secondary event of a past one ('after the war of 1994')
+            return whole, "a past year of the sentence: background"
+    if w.explicit:
+        left = f"; times of {len(foreign)} other clause(s) left to their events" if foreign else ""
+        return w, f"a time expression of its clause{left}"
+    t = lex.rx["truce_anchor"].search(body) if theatre is not None and theatre.truces else None
+    day = _truce_day(theatre, ref) if t else None
+    if day:
+        return dates.When(date.fromisoformat(day), 1, explicit=True), f"'{t.group(0).strip()}': the truce's start"
+    return w, "no time in the sentence: the publication day"
