@@ -14,7 +14,8 @@ Which places a report is about. The rule is conservative: no report flips a whol
 * geo_precision 1: the place itself (by geonameid), else the nearest place within `town_radius_km`; a
   capture of a landmark (a church, a height) is about no town.
 * geo_precision 2, a non-violent transfer of a district: the district's places (same admin1) within
-  `district_radius_km` of the report, except `district_exempt` (Lachin town stayed in the corridor).
+  `district_radius_km` of the report, except `district_exempt` (Lachin town stayed in the corridor: a
+  handover naming it is about the district and moves no town).
 * Any other precision 2 ("near X", fighting somewhere in a district) and all of precision 3: the report
   is listed in `changes` with no places and moves nothing.
 Reports dated before the theatre's start are ignored, because the baseline already holds them.
@@ -229,6 +230,8 @@ class _Setup:
 
     def _find_targets(self, geonameid, lat, lon, precision, admin1, transfer) -> tuple[int, ...]:
         if (precision or 1) <= 1:
+            if transfer and geonameid in self.exempt:
+                return ()
             if geonameid in self.by_id:
                 return (self.by_id[geonameid],)
             near = min(((_km(lat, lon, p.lat, p.lon), i) for i, p in enumerate(self.places)), default=None)

@@ -193,50 +193,13 @@ def reports(incidents, setup, rules: Rules, day: date) -> list[Report]:
             for text in i.evidence or []:
                 by_sentence[(outlet, text)].update(targets[id(i)])
     plans = _plan_windows(setup, rules)
-    out: list[Report] = []
-    for sch in rules.scheduled:
-        if sch.due <= day:
-            for t in setup.district(sch.geonameid, moved_only=True):
-                out.append(Report(sch.due, t, sch.to, rules.threshold, "scheduled", "theatre file",
-                                  f"scheduled:{sch.geonameid}", note=sch.source))
+    out: list[Report] = [Report(sch.due, t, sch.to, rules.threshold, "scheduled", "theatre file",
+                                f"scheduled:{sch.geonameid}", note=sch.source)
+                         for sch in rules.scheduled if sch.due <= day
+                         for t in setup.district(sch.geonameid, moved_only=True)]
     for inc in captures:
-        d = _day(inc.event_date)
-        if rules.start and d < rules.start:
-            continue
-        transfer = inc.sub_event_type == TRANSFER
-        actor = setup.side_of(inc.actor1)
-        if actor is None and not transfer:
-            continue
-        if d > day:
-            continue
-        note, w0 = "", _weight(rules, inc)
-        if not transfer and rules.ceasefire and d >= rules.ceasefire:
-            d = rules.ceasefire - timedelta(days=1)
-            w0, note = w0 * rules.retro_factor, "capture by force after the ceasefire: a past capture"
-        planned = getattr(inc, "status", "reported") == "planned"
-        withdrawal = transfer and all(setup.places[t].side == actor for t in targets[id(inc)])
-        for t in targets[id(inc)]:
-            base = setup.places[t].side
-            side = setup.other(base) if actor is None or withdrawal else actor
-            if side is None:
-                continue
-            concession, independent, denied = _claim(setup, inc, side)
-            for outlet, published in _outlets(inc):
-                w, why = w0, note
-                if published and (published - _day(inc.event_date)).days > rules.retro_days:
-                    w, why = w * rules.retro_factor, why or f"published {published.isoformat()}: retrospective"
-                role = "scheduled" if planned else "concession" if concession else "capture"
-                if planned:
-                    w, why = rules.threshold, "planned transfer"
-                elif any(s.to == side and s.agreed <= d < s.due for s, places in plans if t in places):
-                    w, role, why = 0.0, "plan", "before the day the agreement schedules: the plan, not the handover"
-                elif side != base and setup.places[t].geonameid in rules.protected:
-                    why = _protected_reason(rules, setup, inc, outlet, t, by_sentence) or why
-                    w = 0.0 if why.startswith("protected") else w
-                out.append(Report(d, t, side, w, role, outlet, str(inc.id), denied, independent, why))
-                if denied and role != "plan":
-                    out.append(Report(d, t, setup.other(side), w * rules.denial_factor, "denial", outlet,
-                                      str(inc.id), note="the losing side denies"))
+        if not (rules.start and _day(inc.event_date) < rules.start):
+            out += _capture_reports(inc, targets[id(inc)], setup, rules, plans, by_sentence)
     claimed = {r.place for r in out if r.role in CLAIM_ROLES}  # an attack weighs only against a claim
     for inc in attacks(incidents, setup, claimed):
         other = setup.other(setup.side_of(inc.actor1))
@@ -250,6 +213,45 @@ def reports(incidents, setup, rules: Rules, day: date) -> list[Report]:
             for outlet, _ in _outlets(inc):
                 out.append(Report(d, t, other, w, "presence", outlet, str(inc.id),
                                   note=f"{inc.actor1} attacks it: held by the other side"))
+    return out
+
+
+def _capture_reports(inc, targets: tuple[int, ...], setup, rules: Rules, plans, by_sentence) -> list[Report]:
+    """The reports of one capture or handover: per place it is about and per outlet, and the denials."""
+    transfer = inc.sub_event_type == TRANSFER
+    actor = setup.side_of(inc.actor1)
+    if actor is None and not transfer:
+        return []
+    reported = d = _day(inc.event_date)
+    note, w0 = "", _weight(rules, inc)
+    if not transfer and rules.ceasefire and d >= rules.ceasefire:
+        d = rules.ceasefire - timedelta(days=1)
+        w0, note = w0 * rules.retro_factor, "capture by force after the ceasefire: a past capture"
+    planned = getattr(inc, "status", "reported") == "planned"
+    withdrawal = transfer and all(setup.places[t].side == actor for t in targets)
+    out = []
+    for t in targets:
+        base = setup.places[t].side
+        side = setup.other(base) if actor is None or withdrawal else actor
+        if side is None:
+            continue
+        concession, independent, denied = _claim(setup, inc, side)
+        for outlet, published in _outlets(inc):
+            w, why = w0, note
+            if published and (published - reported).days > rules.retro_days:
+                w, why = w * rules.retro_factor, why or f"published {published.isoformat()}: retrospective"
+            role = "scheduled" if planned else "concession" if concession else "capture"
+            if planned:
+                w, why = rules.threshold, "planned transfer"
+            elif any(s.to == side and s.agreed <= d < s.due for s, places in plans if t in places):
+                w, role, why = 0.0, "plan", "before the day the agreement schedules: the plan, not the handover"
+            elif side != base and setup.places[t].geonameid in rules.protected:
+                why = _protected_reason(rules, setup, inc, outlet, t, by_sentence) or why
+                w = 0.0 if why.startswith("protected") else w
+            out.append(Report(d, t, side, w, role, outlet, str(inc.id), denied, independent, why))
+            if denied and role != "plan":
+                out.append(Report(d, t, setup.other(side), w * rules.denial_factor, "denial", outlet, str(inc.id),
+                                  note="the losing side denies"))
     return out
 
 

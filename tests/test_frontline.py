@@ -176,7 +176,8 @@ def test_district_handover_moves_the_district_but_not_the_corridor_town():
                       claimed=())
     lachin = report("l1", "2020-12-01", (147626, *ARMENIAN["Lachin"]), actor=None, sub=TRANSFER, precision=2,
                     admin1="Laçın", claimed=())
-    snap = fl.snapshot([kalbajar, lachin], "2020-12-02")
+    town = report("l2", "2020-12-01", (147625, *ARMENIAN["Lachin"]), sub=TRANSFER, claimed=("Azerbaijan",))
+    snap = fl.snapshot([kalbajar, lachin, town], "2020-12-02")
     assert held(snap, *KALBAJAR) == [("azerbaijani", "confirmed")]
     assert held(snap, *ARMENIAN["Lachin"]) == [("armenian", "confirmed")]
     assert held(snap, 40.05275, 46.54419) == [("armenian", "confirmed")]  # Vank: Kalbajar rayon, far from the town
