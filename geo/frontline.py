@@ -54,7 +54,7 @@ from . import frontline_evidence as ev
 from .frontline_evidence import CAPTURES, CLAIMED, CONFIRMED, SCHEDULED, TRANSFER, EvidenceRulesError
 
 __all__ = ["CAPTURES", "CLAIMED", "CONFIRMED", "SCHEDULED", "TRANSFER", "FrontLineError", "FrontSnapshot",
-           "TerritorialChange", "export_layers", "features", "relevant", "snapshot"]
+           "TerritorialChange", "evidence_rows", "export_layers", "features", "relevant", "snapshot"]
 
 
 class FrontLineError(RuntimeError):
@@ -391,15 +391,43 @@ def _disputed(h: ev.PlaceHistory) -> bool:
     return len(h.timeline) > 1 or any(r.role in ev.CLAIM_ROLES + ("plan",) for r in h.reports)
 
 
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
 def evidence(s: _Setup, h: ev.PlaceHistory) -> dict:
     """A place's holdings and the reports for and against them, as the export and the app show them."""
     p = s.places[h.place]
     return {"place": p.name, "geonameid": p.geonameid, "holder": h.now.holder, "status": h.now.status,
-            "since": h.now.since.isoformat() if h.now.since else None,
-            "timeline": [{"since": x.since.isoformat() if x.since else None, "holder": x.holder, "status": x.status,
-                          "by": x.by} for x in h.timeline],
+            "since": _iso(h.now.since),
+            "timeline": [{"since": _iso(x.since), "holder": x.holder, "status": x.status, "by": x.by,
+                          "from": _iso(x.confirmed_on if x.status == CONFIRMED and x.confirmed_on else x.since)}
+                         for x in h.timeline],
             "reports": [r.as_dict(n in h.counted) for n, r in enumerate(h.reports)
                         if r.role != "presence" or n in h.counted]}
+
+
+def evidence_rows(front_features: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The control layer's `evidence` as two tables for a reader: one row per place (who holds it, since when,
+    how it got there, the weight for and against) and one row per report."""
+    places, reports = [], []
+    for f in front_features:
+        p = f.get("properties") or {}
+        if p.get("layer") != "control":
+            continue
+        for e in p.get("evidence") or []:
+            counted = [r for r in e["reports"] if r["counted"]]
+            mine = sum(r["weight"] for r in counted if r["side"] == e["holder"])
+            places.append({"place": e["place"], "holder": e["holder"], "status": e["status"], "since": e["since"],
+                           "history": " → ".join(f"{t['holder']} {t['status']}" + (f" ({t['from']})" if t["from"]
+                                                                                    else "") for t in e["timeline"]),
+                           "weight for": round(mine, 3),
+                           "weight against": round(sum(r["weight"] for r in counted) - mine, 3),
+                           "reports": len(e["reports"])})
+            reports += [{"place": e["place"], **r} for r in e["reports"]]
+    places.sort(key=lambda r: (r["since"] or "", r["place"]))
+    reports.sort(key=lambda r: (r["place"], r["day"], r["incident"]))
+    return places, reports
 
 
 def export_layers(db: str | Path, end: str | None = None, theatre=None) -> tuple[list[dict], dict]:

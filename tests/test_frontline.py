@@ -344,7 +344,8 @@ def test_a_capital_moves_only_on_a_sentence_about_its_own_fall():
 
 
 def test_a_capture_of_a_landmark_moves_no_town():
-    church = report("c1", "2020-10-08", (-1101, *SHUSHA[1:]), claimed=("Armenia",), location="Ghazanchetsots Cathedral")
+    church = report("c1", "2020-10-08", (-1101, *SHUSHA[1:]), claimed=("Armenia",),
+                    location="Ghazanchetsots Cathedral")
     snap = fl.snapshot([church], "2020-10-09")
     assert held(snap, *SHUSHA[1:]) == [("armenian", "confirmed")]
     assert [(c.location, c.places) for c in snap.changes] == [("Ghazanchetsots Cathedral", ())]
@@ -358,7 +359,8 @@ def test_the_export_carries_each_disputed_place_with_its_reports(tmp_path):
              if f["properties"]["layer"] == "control"}
     (fuzuli,) = areas[("azerbaijani", "confirmed")]["evidence"]
     assert (fuzuli["place"], fuzuli["holder"], fuzuli["since"]) == ("Fuzuli", "azerbaijani", "2020-10-17")
-    assert [(t["holder"], t["since"]) for t in fuzuli["timeline"]] == [("armenian", None), ("azerbaijani", "2020-10-17")]
+    assert [(t["holder"], t["since"]) for t in fuzuli["timeline"]] == [("armenian", None),
+                                                                      ("azerbaijani", "2020-10-17")]
     assert [(r["incident"], r["role"], r["counted"], r["outlet"]) for r in fuzuli["reports"]] == [
         ("cap", "capture", True, "synthetic.txt")]
     assert areas[("armenian", "confirmed")]["evidence"] == []
@@ -376,3 +378,18 @@ def test_the_relevant_incidents_give_the_same_control_as_all():
     for day in ("2020-10-21", "2020-10-22"):
         assert fl.features(fl.snapshot(kept, day)) == fl.features(fl.snapshot(incs, day))
     assert held(fl.snapshot(kept, "2020-10-22"), lat, lon) == [("armenian", "confirmed")]
+
+
+def test_evidence_rows_tell_a_reader_who_holds_each_disputed_place_and_why():
+    incs = [report("s1", "2020-11-07", SHUSHA, denied=("Armenia",)),
+            report("s2", "2020-11-09", SHUSHA, claimed=("Armenia",)), report("f1", "2020-10-17", FUZULI)]
+    places, reports = fl.evidence_rows(fl.features(fl.snapshot(incs, "2020-11-09")))
+    assert [(p["place"], p["holder"], p["status"], p["since"]) for p in places] == [
+        ("Fuzuli", "azerbaijani", "confirmed", "2020-10-17"), ("Shusha", "azerbaijani", "confirmed", "2020-11-07")]
+    shusha = places[1]
+    assert shusha["history"] == ("armenian confirmed → azerbaijani claimed (2020-11-07) → "
+                                 "azerbaijani confirmed (2020-11-09)")
+    assert (shusha["weight for"], shusha["weight against"], shusha["reports"]) == (2.0, 0.5, 3)
+    assert [(r["place"], r["incident"], r["role"], r["side"]) for r in reports] == [
+        ("Fuzuli", "f1", "capture", "azerbaijani"), ("Shusha", "s1", "capture", "azerbaijani"),
+        ("Shusha", "s1", "denial", "armenian"), ("Shusha", "s2", "concession", "azerbaijani")]
