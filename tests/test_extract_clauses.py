@@ -133,3 +133,19 @@ def test_the_town_is_the_settlement_named_last(gazetteer):
     assert got == {("Tartar", "2020-10-12", "Shelling/artillery/missile attack"),
                    ("Tartar", "2020-10-13", "Air/drone strike")}
     assert _incs(gazetteer, "Drones struck the town of Nowhereville on Tuesday.") == []
+
+
+def test_a_subordinate_event_takes_no_time_from_the_main_clause(gazetteer):
+    body = "On Saturday the two sides exchanged the bodies of soldiers, who died in the clashes around Shusha."
+    assert _incs(gazetteer, body) == []
+    out = _incs(gazetteer, "The army captured Shusha and was within striking distance of the region's largest city, "
+                           "Stepanakert, on Sunday.", published="November 9, 2020")
+    assert [i.location for i in out] == ["Shusha"]
+
+
+def test_a_past_perfect_capture_after_the_ceasefire_is_still_by_force(gazetteer):
+    pub = "November 11, 2020"
+    out = _incs(gazetteer, "By then Azerbaijani forces had captured the town of Shusha.", published=pub)
+    assert [(i.location, i.event_type) for i in out] == [("Shusha", "Battles")]
+    out = _incs(gazetteer, "Azerbaijani forces captured the town of Shusha, the ministry said.", published=pub)
+    assert [(i.location, i.event_type) for i in out] == [("Shusha", "Strategic developments")]

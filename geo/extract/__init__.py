@@ -188,8 +188,9 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         event_type, sub = trig.event_type, trig.sub_event_type
         if sub == "@capture":
             sub = (lex.actors.get(a1, {}).get("capture_sub_event") if a1 else None) or "Armed clash"
-            if theatre and theatre.ceasefire and when.day.isoformat() >= theatre.ceasefire and not any(
-                    t.kind in ("clash", "attack") for t, _ in trigs):
+            past_perfect = re.search(r"\bhad\s+(?:\w+\s+)?$", s[max(0, tm.start() - 20):tm.start()], re.I)
+            if theatre and theatre.ceasefire and when.day.isoformat() >= theatre.ceasefire and not past_perfect \
+                    and not any(t.kind in ("clash", "attack") for t, _ in trigs):  # 'had captured': before, by force
                 event_type, sub = "Strategic developments", "Non-violent transfer of territory"
         a2 = lex.opponents.get(a1) if a1 else None
         if re.search(r"\bcivilian", s, re.I) and trig.kind in ("attack", "casualty"):

@@ -27,14 +27,17 @@ def date_of(body: str, trigs: list, ref, theatre: Theatre | None, lex: Lexicon):
     if not trigs:
         w = dates.resolve(body, ref)
         return w, "a time expression in the sentence" if w is not None and w.explicit else "the publication day"
-    foreign = foreign_spans(body, trigs[0][1].span(), lex)
-    w = dates.resolve(blank(body, foreign), ref)
-    if w is None:
-        return None, ""
-    if foreign and own_clause(body, trigs[0][1].start(), lex).subordinate:
+    own = own_clause(body, trigs[0][1].start(), lex)
+    if own.subordinate:  # 'soldiers who died in the clashes', 'after the capture of X': only its own time dates it
         whole = dates.resolve(body, ref)
         if whole is not None and whole.background:  # a secondary event of a past one ('after the war of 1994')
             return whole, "a past year of the sentence: background"
+        foreign = [(0, own.start), (own.end, len(body))]
+    else:
+        foreign = foreign_spans(body, trigs[0][1].span(), lex)
+    w = dates.resolve(blank(body, foreign), ref)
+    if w is None:
+        return None, ""
     if w.explicit:
         left = f"; times of {len(foreign)} other clause(s) left to their events" if foreign else ""
         return w, f"a time expression of its clause{left}"
