@@ -256,3 +256,11 @@ def test_a_name_cut_by_the_look_back_window_is_not_a_hypothetical(gazetteer):
 ])
 def test_an_age_is_not_a_toll(sentence, expected):
     assert casualties(sentence, LEX) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Over 2,300 enemy servicemen were killed and wounded in the clashes, the ministry claimed.",
+    "The shelling left 40 people dead or injured.",
+])
+def test_a_figure_for_killed_and_wounded_together_is_neither(sentence):
+    assert casualties(sentence, LEX) == (None, None)

@@ -61,6 +61,8 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
                     cls = "injured"
                 if cls:
                     break
+        if cls and rx["combined_toll"].match(sentence, m.end(), m.end() + 80):
+            continue  # '2,300 killed and wounded': one figure for both, a toll of neither
         if cls and cls not in found:
             found[cls] = n
     for m in rx["single_casualty"].finditer(sentence) if "single_casualty" in may else ():  # 'a woman was killed'
