@@ -43,6 +43,15 @@ def _lead_sentences(article: Article) -> list[str]:
     return []
 
 
+def _last_town(named: list[tuple[str, list[Mention]]], lex: Lexicon, theatre) -> Mention | None:
+    """The settlement named last before a sentence, not as a venue: looked for only when 'the town' asks."""
+    for s, mentions in reversed(named):
+        for m in reversed(mentions):
+            if m.place.feature_class == "P" and m.place.geo_precision == 1 and place_ok(s, m, lex, theatre):
+                return m
+    return None
+
+
 def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Incident]:
     """All incidents an article reports, merged within the article."""
     lex = lex or load()
@@ -61,7 +70,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
     theatre = default_theatre(lex, [m for ms in all_mentions for m in ms])
     src = Source(article.file, article.url, article.title, published.isoformat())
     last_speakers: list[str] = []
-    last_town: Mention | None = None  # the last settlement named: what 'the city' or 'the town' refers to
+    named_towns: list[tuple[str, list[Mention]]] = []  # sentences naming settlements: what 'the town' may refer to
     deniers: list[str] = []
     out: list[Incident] = []
     prev: list[Incident] = []
@@ -71,9 +80,9 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
     for k, (s, mentions) in enumerate(zip(sentences, all_mentions)):
         if k in starts:
             anchor, anchor_rule = None, ""
-        town_before = last_town
-        last_town = next((m for m in reversed(mentions) if m.place.feature_class == "P" and m.place.geo_precision == 1
-                          and place_ok(s, m, lex, theatre)), last_town)
+        towns_before = len(named_towns)
+        if any(m.place.feature_class == "P" for m in mentions):
+            named_towns.append((s, mentions))
         said = attribution.get(k)
         ref, said_day = published, False
         if said:  # a quotation: its 'this morning' is the speaker's, its speaker is named after it
@@ -146,10 +155,11 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         places = places_here
         if trig.kind in ("capture", "transfer"):
             places = objects_of_change(s, places, lex)
-        if not places and town_before is not None and trig.kind != "casualty":
+        if not places and towns_before and trig.kind != "casualty":
             ref = lex.rx["settlement_anaphor"].search(s)
-            if ref:  # 'the city was shelled again': the settlement named last
-                places = [(Mention(ref.start(), ref.end(), ref.group(0), town_before.place), 1)]
+            town = _last_town(named_towns[:towns_before], lex, theatre) if ref else None
+            if town is not None:  # 'the city was shelled again': the settlement named last
+                places = [(Mention(ref.start(), ref.end(), ref.group(0), town.place), 1)]
         if not any(pr == 1 for _, pr in places):
             pending = (trig, tm, when, claim, None, when_rule)
         if not places:
