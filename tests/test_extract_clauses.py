@@ -149,3 +149,11 @@ def test_a_past_perfect_capture_after_the_ceasefire_is_still_by_force(gazetteer)
     assert [(i.location, i.event_type) for i in out] == [("Shusha", "Battles")]
     out = _incs(gazetteer, "Azerbaijani forces captured the town of Shusha, the ministry said.", published=pub)
     assert [(i.location, i.event_type) for i in out] == [("Shusha", "Strategic developments")]
+
+
+def test_fighting_goes_on_from_the_losing_side_denies_the_capture(gazetteer):
+    body = ("Azerbaijan's defence ministry said on Sunday that its forces had captured the town of Shusha. "
+            "Armenian officials said on Sunday that fighting was still going on in Shusha.")
+    out = _incs(gazetteer, body, published="November 8, 2020")
+    assert [(i.location, i.event_type, i.actor1, i.claimed_by, i.denied_by) for i in out] == [
+        ("Shusha", "Battles", "Azerbaijan", ["Azerbaijan"], ["Armenia"])]

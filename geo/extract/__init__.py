@@ -233,7 +233,28 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         if merge_class(inc.event_type, inc.sub_event_type) == "violent":
             inc.denied_by += [d for d in deniers if d not in inc.denied_by and d not in inc.claimed_by
                               and inc.actor1 and lex.side(d) == lex.side(inc.actor1)]
-    return merge_within(out, lex)
+    return merge_within(_fighting_goes_on(out, lex), lex)
+
+
+def _fighting_goes_on(out: list[Incident], lex: Lexicon) -> list[Incident]:
+    """'Fighting goes on in X' told by the side that lost X, after the other side's claim to have taken it, is that
+    side's denial of the capture, not a new clash: the clash is folded into the capture as `denied_by`."""
+    captures = [i for i in out if merge_class(i.event_type, i.sub_event_type) == "territory" and i.actor1]
+    if not captures:
+        return out
+    keep = []
+    for inc in out:
+        cap = next((c for c in captures if c.geonameid == inc.geonameid and c is not inc
+                    and inc.sub_event_type == "Armed clash" and c.event_date <= inc.event_date
+                    and inc.claimed_by and all(lex.side(x) not in (None, lex.side(c.actor1)) for x in inc.claimed_by)
+                    and any(lex.rx["ongoing"].search(e) for e in inc.evidence)), None)
+        if cap is None:
+            keep.append(inc)
+            continue
+        cap.denied_by += [x for x in inc.claimed_by if x not in cap.denied_by and x not in cap.claimed_by]
+        cap.evidence += [e for e in inc.evidence if e not in cap.evidence]
+        cap.notes += f"; denied by {', '.join(inc.claimed_by)}: fighting said to go on there"
+    return keep
 
 
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
