@@ -183,11 +183,18 @@ def test_handover_recipient_takes_control(gazetteer):
 
 
 def test_capture_is_not_merged_into_the_fighting_around_it(gazetteer):
-    incs = extract(_article("Azerbaijan said on Sunday its army had captured Shusha. Armenia said on Sunday that "
-                            "fierce fighting for Shusha continued."), gazetteer)
+    incs = extract(_article("Azerbaijan said on Sunday its army had captured Shusha. Azerbaijan said on Sunday that "
+                            "fierce fighting raged around Shusha."), gazetteer)
     assert sorted(i.sub_event_type for i in incs) == ["Armed clash", "Government regains territory"]
     cap = next(i for i in incs if i.sub_event_type == "Government regains territory")
     assert cap.claimed_by == ["Azerbaijan"]
+
+
+def test_the_losing_sides_fighting_continues_is_a_denial_of_the_capture(gazetteer):
+    incs = extract(_article("Azerbaijan said on Sunday its army had captured Shusha. Armenia said on Sunday that "
+                            "fierce fighting for Shusha continued."), gazetteer)
+    assert [(i.sub_event_type, i.claimed_by, i.denied_by) for i in incs] == [
+        ("Government regains territory", ["Azerbaijan"], ["Armenia"])]
 
 
 def test_passive_denial_names_the_denier(gazetteer):
