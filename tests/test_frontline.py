@@ -410,7 +410,7 @@ def test_made_up_articles_move_the_line_only_as_far_as_their_evidence(tmp_path):
         "2020-10-16": {},
         "2020-10-17": {"Fuzuli": ("azerbaijani", "claimed")},
         "2020-10-19": {"Fuzuli": ("azerbaijani", "confirmed")},
-        "2020-10-21": {"Fuzuli": ("azerbaijani", "confirmed"), "Martakert": ("azerbaijani", "confirmed")},
+        "2020-10-21": {"Fuzuli": ("azerbaijani", "confirmed"), "Martakert": ("azerbaijani", "claimed")},
         "2020-10-23": {"Fuzuli": ("azerbaijani", "confirmed")},
         "2020-11-08": {"Fuzuli": ("azerbaijani", "confirmed"), "Shusha": ("azerbaijani", "confirmed")},
         "2020-11-24": {"Fuzuli": ("azerbaijani", "confirmed"), "Shusha": ("azerbaijani", "confirmed")},
