@@ -40,12 +40,18 @@ def expected(town: str, day: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def incidents(tmp_path_factory):
+def db(tmp_path_factory):
     if not all(p.is_dir() for p in ARTICLES):
         pytest.skip("../shared (seeds and dev articles) is not present")
     db = tmp_path_factory.mktemp("checkpoints") / "public.gpkg"
     ingest([str(p) for p in ARTICLES], str(db), out=io.StringIO(), progress=False)
-    return store.load_incidents(db)
+    return db
+
+
+@pytest.fixture(scope="module", params=["load_incidents", "load_events"])
+def incidents(request, db):
+    """Each article's incidents, and the store's merged events (one per place, day and class, every source)."""
+    return getattr(store, request.param)(db)
 
 
 def holder(feats, town: str) -> set[str]:
