@@ -149,7 +149,7 @@ def _km(lat1, lon1, lat2, lon2) -> float:
 
 
 def _category(p: dict) -> str:
-    from geo.extract import VIOLENT
+    from geo.merge import VIOLENT
     return "violent" if p.get("event_type") in VIOLENT else "nonviolent"
 
 
@@ -267,10 +267,11 @@ def export_fc(db: Path, merged: bool) -> dict:
     """The export command's data path (load, merge, features); `merged=False` skips the cross-article merge."""
     from geo import store
     from geo.export import feature_collection
+    from geo.lexicon import sub_event_ranks
     from geo.merge import merge
     incidents = store.load_incidents(db)
     if merged:
-        incidents = sorted(merge(incidents), key=lambda i: (i.geo_precision, i.event_date, i.id))
+        incidents = sorted(merge(incidents, sub_event_ranks()), key=lambda i: (i.geo_precision, i.event_date, i.id))
     return feature_collection(incidents)
 
 

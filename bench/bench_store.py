@@ -119,9 +119,10 @@ def job_in_memory(db: str, out: str) -> None:
     made a feature and written in one piece. Prints the same digest as `job_stages`."""
     from geo import store
     from geo.export import feature_collection, write_geojson
+    from geo.lexicon import sub_event_ranks
     from geo.merge import merge
     t = time.perf_counter()
-    incs = sorted(merge(store.load_incidents(db)), key=lambda i: (i.geo_precision, i.event_date, i.id))
+    incs = sorted(merge(store.load_incidents(db), sub_event_ranks()), key=lambda i: (i.geo_precision, i.event_date, i.id))
     write_geojson(feature_collection(incs, {"database": db}), out)
     digest = hashlib.sha1("".join(i.id for i in incs).encode()).hexdigest()
     print(json.dumps({"s": round(time.perf_counter() - t, 3), "n": len(incs), "ids_sha1": digest,

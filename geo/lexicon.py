@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-
-from .prefilter import screen
+from types import MappingProxyType
 
 DATA = Path(__file__).parent / "data"
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a figure as written in news: 7, 120, 1,200
@@ -100,6 +99,34 @@ class Lexicon:
     def side(self, actor: str | None) -> str | None:
         return self.actors.get(actor, {}).get("side") if actor else None
 
+    @cached_property
+    def sub_event_ranks(self) -> Mapping[str, int]:
+        """What `geo.merge` ranks reports by, from these triggers (as `sub_event_ranks` from the file)."""
+        return ranks_of((t.sub_event_type, t.rank) for t in self.triggers)
+
+
+CAPTURES = ("Government regains territory", "Non-state actor overtakes territory")  # what a '@capture' rule gives
+
+
+def ranks_of(rules: Iterable[tuple[str, int]]) -> Mapping[str, int]:
+    """Each sub-event type's rank: that of the first trigger rule giving it, the strongest in a sentence
+    being the most specific when reports merge ('@capture' gives either side's capture)."""
+    ranks: dict[str, int] = {}
+    for sub, rank in rules:
+        for s in (sub, *CAPTURES) if sub == "@capture" else (sub,):
+            ranks.setdefault(s, rank)
+    return MappingProxyType(ranks)
+
+
+@lru_cache(maxsize=4)
+def sub_event_ranks(data_dir: str | None = None) -> Mapping[str, int]:
+    """The sub-event ranks of `events.json`, read without compiling the lexicon: what the store merges by."""
+    return ranks_of((r["sub_event_type"], r["rank"]) for r in _json(data_dir, "events.json")["rules"])
+
+
+def _json(data_dir: str | None, name: str):
+    return json.loads(((Path(data_dir) if data_dir else DATA) / name).read_text(encoding="utf-8"))
+
 
 # The patterns extraction runs on every sentence, or on every number or place of a sentence with an event:
 # worth a screen. The others run a few times on sentences with an event.
@@ -115,10 +142,9 @@ def _compile(p: str) -> re.Pattern:
 
 @lru_cache(maxsize=4)
 def load(data_dir: str | None = None) -> Lexicon:
+    from .prefilter import screen  # here: what only needs the ranks (the store) never imports extraction
     d = Path(data_dir) if data_dir else DATA
-    ev = json.loads((d / "events.json").read_text(encoding="utf-8"))
-    ac = json.loads((d / "actors.json").read_text(encoding="utf-8"))
-    ru = json.loads((d / "rules.json").read_text(encoding="utf-8"))
+    ev, ac, ru = (_json(data_dir, n) for n in ("events.json", "actors.json", "rules.json"))
     triggers = tuple(Trigger(r["kind"], r["rank"], r["event_type"], r["sub_event_type"],
                              re.compile(rf"\b{r['pattern']}\b", re.I)) for r in ev["rules"])
     aliases = []

@@ -58,9 +58,18 @@ class Source:
         return {"file": self.file, "url": self.url, "title": self.title, "published": self.published}
 
 
+REPORTED, PLANNED = "reported", "planned"
+STATUSES = (REPORTED, PLANNED)
+
+
 @dataclass
 class Incident:
-    """One event in ACLED's terms, with who claims it, who denies it and the sentences it came from."""
+    """One event in ACLED's terms, with who claims it, who denies it and the sentences it came from.
+
+    ``status`` is ``planned`` for a transfer an agreement schedules, dated to its scheduled day: the
+    store keeps it for the front line, but it is no report of something that happened, so exports
+    and the map's incident layers leave it out.
+    """
 
     id: str
     event_date: str
@@ -83,6 +92,7 @@ class Incident:
     evidence: list[str] = field(default_factory=list)
     geonameid: int | None = None
     notes: str = ""
+    status: str = REPORTED
 
     def source_files(self) -> set[str]:
         return {s.file for s in self.sources}

@@ -19,6 +19,7 @@ import pytest
 
 from conftest import ROOT
 from geo import pipeline, store
+from geo.store import gpkg
 from geo.pipeline import exit_code, ingest
 from geo.reader import MAX_BYTES, ArticleError, decode, read_file, read_text
 
@@ -271,7 +272,7 @@ def test_a_corrupt_incident_store_is_refused(tmp_path, articles_dir, capsys, mon
     db = tmp_path / "t.gpkg"
     ingest([str(articles_dir)], str(db), out=io.StringIO(), progress=False)
     if large:
-        monkeypatch.setattr(store, "FULL_CHECK_MAX_BYTES", 0)
+        monkeypatch.setattr(gpkg, "FULL_CHECK_MAX_BYTES", 0)
     with closing(sqlite3.connect(db)) as c:
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         page = c.execute("PRAGMA page_size").fetchone()[0]
@@ -416,7 +417,7 @@ def test_a_database_that_cannot_be_created_is_a_clear_error(tmp_path, monkeypatc
     def gdal_fails(path):
         raise RuntimeError("sqlite3_open(/somewhere) failed: unable to open database file")
 
-    monkeypatch.setattr(store, "_create", gdal_fails)
+    monkeypatch.setattr(gpkg, "_create", gdal_fails)
     art = tmp_path / "a.txt"
     art.write_text(GOOD)
     reports = ingest([str(art)], str(tmp_path / "new.gpkg"), out=io.StringIO(), progress=False)

@@ -4,6 +4,7 @@ import pytest
 
 from geo.extract import casualties, extract, speakers
 from geo.lexicon import load
+from geo.lexicon import sub_event_ranks
 from geo.merge import merge
 from geo.reader import read_text
 
@@ -119,7 +120,7 @@ def test_merge_across_articles_keeps_sources_and_claimants(gazetteer):
     a = extract(_article("Azerbaijan said Armenian rockets hit Ganja on Monday.", file="a.txt"), gazetteer)
     b = extract(_article("A Testwire reporter in Ganja saw houses destroyed by rockets on Monday.",
                          file="b.txt"), gazetteer)
-    merged = merge(a + b)
+    merged = merge(a + b, sub_event_ranks())
     assert len(merged) == 1
     assert {s.file for s in merged[0].sources} == {"a.txt", "b.txt"}
     assert set(merged[0].claimed_by) == {"Azerbaijan", "Media"}
@@ -128,7 +129,7 @@ def test_merge_across_articles_keeps_sources_and_claimants(gazetteer):
 def test_merge_keeps_different_days_apart(gazetteer):
     a = extract(_article("Rockets hit Ganja on Monday.", file="a.txt"), gazetteer)
     b = extract(_article("Rockets hit Ganja on Sunday.", file="b.txt"), gazetteer)
-    assert len(merge(a + b)) == 2
+    assert len(merge(a + b, sub_event_ranks())) == 2
 
 
 def test_merge_of_points_without_a_place_id_across_zero(gazetteer):
@@ -137,7 +138,7 @@ def test_merge_of_points_without_a_place_id_across_zero(gazetteer):
     a = extract(_article("Rockets hit Ganja on Monday.", file="a.txt"), gazetteer)[0]
     one = replace(a, geonameid=None, lat=0.001, lon=-0.001)
     two = replace(a, id="other", geonameid=None, lat=-0.001, lon=0.001, sources=[replace(a.sources[0], file="b.txt")])
-    assert len(merge([one, two])) == 1
+    assert len(merge([one, two], sub_event_ranks())) == 1
 
 
 def test_no_publication_date_no_incidents(gazetteer):

@@ -18,6 +18,8 @@ import pytest
 
 from conftest import ROOT
 from geo import pipeline, store
+from geo.lexicon import sub_event_ranks
+from geo.store import gpkg
 from geo.pipeline import exit_code, ingest
 
 TOWNS = ["Terter", "Ganja", "Barda", "Stepanakert", "Martakert", "Fuzuli", "Goranboy", "Aghdam"]
@@ -126,7 +128,7 @@ def test_an_article_is_stored_whole_or_not_at_all(tmp_path, articles_dir, monkey
     db = tmp_path / "t.gpkg"
     ingest([str(articles_dir / "a01_markdown.txt")], str(db), out=io.StringIO(), progress=False)
     files_before = _check_consistent(db)
-    real_row = store._row
+    real_row = gpkg._row
     calls = []
 
     def failing_row(inc, aid):  # the second row cannot be bound: the insert fails inside the transaction
@@ -134,7 +136,7 @@ def test_an_article_is_stored_whole_or_not_at_all(tmp_path, articles_dir, monkey
         row = real_row(inc, aid)
         return row[:-1] + (object(),) if len(calls) == 2 else row
 
-    monkeypatch.setattr(store, "_row", failing_row)
+    monkeypatch.setattr(gpkg, "_row", failing_row)
     monkeypatch.setattr(pipeline, "pipeline_version", lambda: "force-a-rewrite")
     out = io.StringIO()
     reports = ingest([str(articles_dir / "a01_markdown.txt")], str(db), out=out, progress=False)
@@ -269,7 +271,8 @@ def _merged_in_memory(db, **filters) -> list[dict]:
     """Every stored incident merged, then filtered by the merged incident's own fields."""
     from geo.export import feature
     from geo.merge import merge
-    incs = [i for i in merge(store.load_incidents(db))
+    reported = [i for i in store.load_incidents(db) if i.status == "reported"]
+    incs = [i for i in merge(reported, sub_event_ranks())
             if (not filters.get("start") or i.event_date >= filters["start"])
             and (not filters.get("actors") or {i.actor1, i.actor2} & set(filters["actors"]))
             and (not filters.get("event_types") or i.event_type in filters["event_types"])]
@@ -364,7 +367,7 @@ def test_a_second_writer_cannot_slip_in_between_reading_an_articles_keys_and_rep
 
         def execute(self, sql, *args):
             if "merge_key FROM" in sql and not blocked:
-                monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
+                monkeypatch.setattr(gpkg, "BUSY_TIMEOUT_S", 0.2)
                 try:
                     with store.connect(db) as other:
                         store.save_article(other, _article("x.txt"), [_event("x1", "2020-10-12", "Barda", 40.37,
@@ -398,7 +401,7 @@ def test_rows_written_without_a_merge_key_make_the_events_stale_until_the_next_w
     with store.connect(db) as conn:
         store.save_article(conn, _article("a.txt"), [_event("a1", "2020-10-12", "Terter", 40.34, "a.txt")])
     with closing(sqlite3.connect(db)) as c, c:
-        store._register(c)  # the GeoPackage's R-tree triggers call these
+        gpkg._register(c)  # the GeoPackage's R-tree triggers call these
         c.execute("UPDATE incidents SET merge_key = NULL")
     assert store.event_features(db) is None
     expected = _merged_in_memory(db)
@@ -412,13 +415,61 @@ def test_a_failed_rebuild_of_the_events_keeps_the_old_ones_and_names_the_file(tm
     with store.connect(db) as conn:
         store.save_article(conn, _article("a.txt"), [_event("a1", "2020-10-12", "Terter", 40.34, "a.txt")])
     before = _streamed(db)
-    monkeypatch.setattr(store, "EVENTS_VERSION", "next")
+    monkeypatch.setattr(gpkg, "EVENTS_VERSION", "next")
 
     def failing(conn, keys):
         raise ValueError("incident a1: position [46.9, 95.0] out of range")
-    monkeypatch.setattr(store, "_refresh_events", failing)
+    monkeypatch.setattr(gpkg, "_refresh_events", failing)
     with pytest.raises(store.StoreError, match=r"u\.gpkg: cannot merge the stored incidents \(incident a1"):
         with store.connect(db):
             pass
     monkeypatch.undo()
     assert _streamed(db) == before
+
+
+# ---- incident status: planned transfers are stored for the front line, never shown as incidents ----
+
+def _planned(id_="p1", town="Lachin", lat=39.63, src="plan.txt"):
+    p = _event(id_, "2020-12-01", town, lat, src, sub="Non-violent transfer of territory",
+               et="Strategic developments")
+    p.status = "planned"
+    return p
+
+
+def check_planned_are_stored_but_not_exported(db) -> None:
+    """For every backend: a planned transfer is read back by `load_incidents` (what the front line
+    reads) and left out of the merged events, the in-memory merge and the export."""
+    with store.connect(db) as conn:
+        store.save_article(conn, _article("plan.txt"), [_planned(), _event("r1", "2020-10-12", "Terter", 40.34,
+                                                                           "plan.txt")])
+        with pytest.raises(ValueError, match="p2.*'maybe'"):
+            bad = _planned("p2")
+            bad.status = "maybe"
+            store.save_article(conn, _article("bad.txt"), [bad])
+    assert sorted((i.id, i.status) for i in store.load_incidents(db)) == [("p1", "planned"), ("r1", "reported")]
+    for merged in ([i.id for i in store.load_events(db)], [i.id for i in store.merged_in_memory(db)],
+                   [e["id"] for e in _streamed(db)]):
+        assert merged == ["r1"]
+    assert "status" not in _streamed(db)[0]["properties"]
+    assert [a["file"] for a in store.articles(db)] == ["plan.txt"]
+
+
+def test_planned_transfers_are_stored_but_not_exported(tmp_path):
+    check_planned_are_stored_but_not_exported(tmp_path / "p.gpkg")
+
+
+def test_a_store_from_before_the_status_column_reads_as_reported_and_is_upgraded(tmp_path):
+    db = tmp_path / "old.gpkg"
+    with store.connect(db) as conn:
+        store.save_article(conn, _article("a.txt"), [_event("a1", "2020-10-12", "Terter", 40.34, "a.txt")])
+    with closing(sqlite3.connect(db)) as c:
+        c.execute("ALTER TABLE incidents DROP COLUMN status")
+    assert [(i.id, i.status) for i in store.load_incidents(db)] == [("a1", "reported")]  # a reader never writes
+    with closing(sqlite3.connect(db)) as c:
+        assert "status" not in {r[1] for r in c.execute("PRAGMA table_info(incidents)")}
+    with store.connect(db) as conn:
+        store.save_article(conn, _article("plan.txt"), [_planned()])
+    with closing(sqlite3.connect(db)) as c:
+        assert dict(c.execute("SELECT incident_id, status FROM incidents")) == {"a1": "reported", "p1": "planned"}
+    assert [e["id"] for e in _streamed(db)] == ["a1"]
+    _check_consistent(db)

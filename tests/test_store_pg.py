@@ -271,8 +271,10 @@ def _consistent(url: str) -> dict[str, int]:
         actual = dict(c.execute("SELECT article_id, count(*) FROM incidents GROUP BY article_id").fetchall())
     assert {a: n for a, n in stored.items() if n} == actual, "an article half-written or doubled"
     from geo.export import feature
+    from geo.lexicon import sub_event_ranks
     from geo.merge import merge
-    merged = sorted(merge(store.load_incidents(url)), key=lambda i: (i.geo_precision, i.event_date, i.id))
+    reported = [i for i in store.load_incidents(url) if i.status == "reported"]
+    merged = sorted(merge(reported, sub_event_ranks()), key=lambda i: (i.geo_precision, i.event_date, i.id))
     assert [json.loads(t) for t in store.event_features(url)] == [feature(i) for i in merged]
     return stored
 
@@ -408,3 +410,23 @@ def test_passwords_with_url_punctuation_are_never_shown():
         name = store.display_name(url)
         assert shown in name and "s3cr" not in name and "p%40ss" not in name and "hunter22" not in name, name
     assert store.display_name("postgresql://postgres@localhost:5432/db") == "postgresql://postgres@localhost:5432/db"
+
+
+def test_planned_transfers_are_stored_but_not_exported(new_db):
+    from test_store import check_planned_are_stored_but_not_exported
+    check_planned_are_stored_but_not_exported(new_db())
+
+
+def test_a_store_from_before_the_status_column_reads_as_reported_and_is_upgraded(new_db):
+    from test_store import _planned
+    pg = new_db()
+    with store.connect(pg) as conn:
+        store.save_article(conn, _article("a.txt"), [_event("a1", "2020-10-12", "Terter", 40.34, "a.txt")])
+    _sql(pg, "ALTER TABLE incidents DROP COLUMN status")
+    assert [(i.id, i.status) for i in store.load_incidents(pg)] == [("a1", "reported")]
+    with store.connect(pg) as conn:
+        store.save_article(conn, _article("plan.txt"), [_planned()])
+        assert dict(conn.execute("SELECT incident_id, status FROM incidents").fetchall()) == {
+            "a1": "reported", "p1": "planned"}
+    assert [json.loads(t)["id"] for t in store.event_features(pg)] == ["a1"]
+    _consistent(pg)

@@ -1,4 +1,4 @@
-"""The incident store: a GeoPackage (SQLite) with an `incidents` point layer and an `articles` table.
+"""The GeoPackage backend of the incident store: SQLite with an `incidents` point layer and an `articles` table.
 
 The layer is created by GDAL (pyogrio) so that QGIS and ogrinfo see a standard GeoPackage with
 its R-tree; rows are then written through sqlite3 so that each article's incidents are replaced
@@ -19,68 +19,35 @@ Within one process, never read the file with GDAL while an sqlite3 connection to
 bundled SQLite libraries release each other's POSIX locks, and the open connection's view of the WAL
 goes stale. Every connection here is closed as soon as its work is done.
 
-A PostgreSQL URL instead of a file opens the same store in PostGIS (`geo.store_pg`, for a team): the
-public functions here dispatch on it (`is_postgres`), and both stores build their rows, merged events
-and filters with the helpers below (`values`, `article_row`, `event_rows`, `where`, `incident`).
+Rows, merged events and filters are built by `geo.store.schema`, as the PostGIS backend's are, so both
+hold the same texts; `geo.store` chooses the backend. This module never imports the other one.
 """
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
-from .records import Article, Incident, Source
+from ..merge import merge_key
+from ..records import Article, Incident
+from . import migrate
+from .schema import (ARTICLE_COLUMNS, ARTICLE_TYPES, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, LAYER, StoreError,
+                     article_id, article_row, event_rows, feature_text, incident, values, where)
 
-LAYER = "incidents"
-COLUMNS = [
-    ("incident_id", "TEXT"), ("article_id", "TEXT"), ("event_date", "TEXT"), ("time_precision", "INTEGER"),
-    ("event_type", "TEXT"), ("sub_event_type", "TEXT"), ("actor1", "TEXT"), ("actor2", "TEXT"),
-    ("location", "TEXT"), ("country", "TEXT"), ("admin1", "TEXT"), ("geo_precision", "INTEGER"),
-    ("fatalities", "INTEGER"), ("injured", "INTEGER"), ("claimed_by", "TEXT"), ("denied_by", "TEXT"),
-    ("sources", "TEXT"), ("evidence", "TEXT"), ("geonameid", "INTEGER"), ("notes", "TEXT"),
-]
-JSON_COLUMNS = ("claimed_by", "denied_by", "sources", "evidence")
-EVENT_COLUMNS = ["event_key", "event_id", "event_date", "event_type", "actor1", "actor2", "geo_precision",
-                 "feature", "evidence"]
-EVENTS_VERSION = "1"  # of the merge rules and the feature layout: a store built by another is rebuilt
-ARTICLE_COLUMNS = ["article_id", "file", "url", "title", "published", "sha1", "ingested_at", "n_incidents", "pipeline"]
 GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
 BUSY_TIMEOUT_S = 30
 FULL_CHECK_MAX_BYTES = 256 * 2**20
-PG_PREFIXES = ("postgresql://", "postgres://")  # a --db starting so names a PostGIS database
-
-
-class StoreError(RuntimeError):
-    """The database cannot be opened or written; the message names the file (or the redacted URL)."""
-
-
-def is_postgres(db) -> bool:
-    """Whether `db` names a PostGIS store: a --db string with a PostgreSQL URL, or a connection to one.
-
-    The one place a store's kind is told; everything else calls the functions of this module.
-    """
-    if isinstance(db, str):
-        return db.startswith(PG_PREFIXES)
-    return not isinstance(db, (Path, sqlite3.Connection)) and type(db).__module__.startswith("psycopg")
 
 
 def display_name(db) -> str:
-    """The database as it may be printed: a URL without its password."""
-    pg = _pg(db)
-    return pg.redact(str(db), str(db)) if pg else str(db)
+    return str(db)
 
 
-def _pg(db):
-    """The PostGIS backend (`geo.store_pg`) when `db` is a PostGIS store, else None (a GeoPackage)."""
-    if is_postgres(db):
-        from . import store_pg
-        return store_pg
-    return None
+def exists(db: str | Path) -> bool:
+    return Path(db).exists()
 
 
 def _gpkg_point(lon: float, lat: float) -> bytes:
@@ -133,9 +100,9 @@ def _create(path: Path) -> None:
             _register(conn)
             with conn:
                 conn.execute(f'DELETE FROM "{LAYER}"')
-                conn.execute("""CREATE TABLE IF NOT EXISTS articles (
-                    article_id TEXT PRIMARY KEY, file TEXT, url TEXT, title TEXT, published TEXT,
-                    sha1 TEXT, ingested_at TEXT, n_incidents INTEGER, pipeline TEXT)""")
+                conn.execute("CREATE TABLE IF NOT EXISTS articles ("
+                             + ", ".join(f"{c} {t}{' PRIMARY KEY' if c == 'article_id' else ''}"
+                                         for c, t in ARTICLE_TYPES) + ")")
                 for col in ("event_date", "actor1", "actor2", "event_type", "article_id", "incident_id"):
                     conn.execute(f'CREATE INDEX IF NOT EXISTS idx_{LAYER}_{col} ON "{LAYER}"({col})')
                 _ensure_events(conn)
@@ -186,10 +153,11 @@ def _check(conn: sqlite3.Connection, p: Path, write: bool) -> None:
             problems = _integrity_problems(conn, p)
             if problems != ["ok"]:
                 raise StoreError(f"{p}: corrupt database ({'; '.join(problems)}); restore it or ingest into a new file")
-            cols = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
-            if "pipeline" not in cols:  # a store made before articles recorded the pipeline that read them
-                with conn:
-                    conn.execute("ALTER TABLE articles ADD COLUMN pipeline TEXT")
+            if migrate.missing(_present(conn)):
+                conn.execute("BEGIN IMMEDIATE")
+                with conn:  # checked again under the write lock: another writer may have added them
+                    for table, col, typ in migrate.missing(_present(conn)):
+                        conn.execute(migrate.add_column(table, col, typ))
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
             if not events_ready(conn):
@@ -204,21 +172,16 @@ def _check(conn: sqlite3.Connection, p: Path, write: bool) -> None:
         raise StoreError(f"{p}: corrupt or unreadable database ({e})") from None
 
 
-def connect(db: str | Path, create: bool = True):
-    """A context manager giving a connection to the store, creating it if asked; errors name the database.
-
-    ``create=True`` is the writer's mode: it also checks the store before anything is written.
-    A PostgreSQL URL opens the PostGIS store (`geo.store_pg`), anything else a GeoPackage file.
-    """
-    if pg := _pg(db):
-        return pg.connect(db, create)
-    return _connect_gpkg(db, create)
+def _present(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """The columns of the incident layer and of the articles table, as this store has them."""
+    return {t: {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')} for t in (LAYER, "articles")}
 
 
 @contextmanager
-def _connect_gpkg(path: str | Path, create: bool = True):
-    """An sqlite3 connection to the GeoPackage; readers (the app, export) skip the writer's integrity check
-    and never block the writer (WAL)."""
+def connect(path: str | Path, create: bool = True):
+    """An sqlite3 connection to the GeoPackage, created if asked; errors name the file. ``create=True`` is
+    the writer's mode: the store is checked and upgraded before anything is written. Readers (the app,
+    export) skip the writer's integrity check and never block the writer (WAL)."""
     p = Path(path)
     if p.is_symlink() and not p.exists():
         raise StoreError(f"{p}: broken symbolic link")
@@ -287,7 +250,6 @@ def _ensure_events(conn: sqlite3.Connection) -> None:
     for name, cols in (("key", "event_key"), ("order", "geo_precision, event_date, event_id"),
                        ("date", "event_date"), ("actor1", "actor1"), ("actor2", "actor2"), ("type", "event_type")):
         conn.execute(f"CREATE INDEX idx_events_{name} ON events({cols})")
-    from .merge import merge_key
     sql = f'SELECT fid, geom, {", ".join(c for c, _ in COLUMNS)} FROM "{LAYER}" WHERE fid > ? ORDER BY fid LIMIT 10000'
     last = 0
     while rows := conn.execute(sql, (last,)).fetchall():
@@ -313,54 +275,8 @@ def _refresh_events(conn: sqlite3.Connection, keys) -> None:
                          f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", events)
 
 
-def event_rows(incidents: list[Incident]) -> list[tuple]:
-    """The merged events of these incidents (all of some merge keys): EVENT_COLUMNS values, then lon, lat.
-
-    Both stores refresh their `events` with this, so they hold the same texts for the same incidents.
-    """
-    from .export import feature_parts
-    from .merge import merge, merge_key
-
-    out = []
-    for inc in merge(incidents):
-        head, evidence = feature_parts(inc)
-        out.append((merge_key(inc), inc.id, inc.event_date, inc.event_type, inc.actor1, inc.actor2,
-                    inc.geo_precision, head, evidence, inc.lon, inc.lat))
-    return out
-
-
-def article_id(article: Article) -> str:
-    return article.url or article.file
-
-
-def values(inc: Incident, aid: str) -> list:
-    """The incident's COLUMNS values as stored (lists as JSON text), without its point."""
-    vals = []
-    for c, _ in COLUMNS:
-        if c == "incident_id":
-            v = inc.id
-        elif c == "article_id":
-            v = aid
-        elif c == "sources":
-            v = json.dumps([s.as_dict() for s in inc.sources], ensure_ascii=False)
-        elif c in JSON_COLUMNS:
-            v = json.dumps(getattr(inc, c), ensure_ascii=False)
-        else:
-            v = getattr(inc, c)
-        vals.append(v)
-    return vals
-
-
 def _row(inc: Incident, aid: str) -> tuple:
-    from .merge import merge_key
     return (_gpkg_point(inc.lon, inc.lat), *values(inc, aid), merge_key(inc))
-
-
-def article_row(article: Article, n_incidents: int, pipeline: str) -> tuple:
-    """The article's ARTICLE_COLUMNS values."""
-    return (article_id(article), article.file, article.url, article.title,
-            article.published.isoformat() if article.published else None, article.sha1,
-            datetime.now(timezone.utc).isoformat(timespec="seconds"), n_incidents, pipeline)
 
 
 def save_article(conn, article: Article, incidents: list[Incident], pipeline: str = "") -> None:
@@ -369,8 +285,6 @@ def save_article(conn, article: Article, incidents: list[Incident], pipeline: st
     ``pipeline`` fingerprints the code and data that read it, so that `unchanged` can tell a
     re-ingest of the same text by the same pipeline (nothing to do) from one after an upgrade.
     """
-    if pg := _pg(conn):
-        return pg.save_article(conn, article, incidents, pipeline)
     aid = article_id(article)
     cols = ", ".join(["geom"] + [c for c, _ in COLUMNS] + ["merge_key"])
     marks = ", ".join("?" * (len(COLUMNS) + 2))
@@ -386,67 +300,26 @@ def save_article(conn, article: Article, incidents: list[Incident], pipeline: st
                      article_row(article, len(incidents), pipeline))
 
 
-def _execute(conn, sql: str, args=()):
-    """Run a statement written with `?` marks on either store (a lost PostGIS connection is a StoreError)."""
-    if pg := _pg(conn):
-        return pg.execute(conn, sql.replace("?", "%s"), args)
+def execute(conn: sqlite3.Connection, sql: str, args=()):
+    """Run a statement written with `?` marks."""
     return conn.execute(sql, args)
-
-
-def unchanged(conn, article: Article, pipeline: str) -> int | None:
-    """The stored incident count when this very text was already stored by this pipeline, else None."""
-    r = _execute(conn, "SELECT sha1, pipeline, n_incidents FROM articles WHERE article_id = ?",
-                 (article_id(article),)).fetchone()
-    if r and article.sha1 and r[0] == article.sha1 and r[1] == pipeline:
-        return r[2]
-    return None
-
-
-def stored_texts(conn, pipeline: str) -> frozenset[tuple[str, str]]:
-    """(article_id, sha1) of every article this pipeline stored: what a parallel ingest need not extract."""
-    return frozenset(tuple(r) for r in _execute(conn, "SELECT article_id, sha1 FROM articles WHERE pipeline = ?",
-                                                (pipeline,)))
 
 
 def analyze(conn) -> None:
     """Fresh planner statistics after an ingest, so filters use the date index (1M rows: 412 ms -> 61 ms)."""
-    if pg := _pg(conn):
-        return pg.analyze(conn)
     try:
         conn.execute("ANALYZE")
     except sqlite3.Error:
         pass
 
 
-def where(start: str | None, end: str | None, actors: list[str] | None,
-          event_types: list[str] | None) -> tuple[str, list]:
-    """The filters as an SQL WHERE clause with `?` marks (dates are ISO strings, so they sort) and its args."""
-    clauses, args = [], []
-    if start:
-        clauses.append("event_date >= ?")
-        args.append(start)
-    if end:
-        clauses.append("event_date <= ?")
-        args.append(end)
-    if actors:
-        marks = ",".join("?" * len(actors))
-        clauses.append(f"(actor1 IN ({marks}) OR actor2 IN ({marks}))")
-        args += list(actors) * 2
-    if event_types:
-        clauses.append(f"event_type IN ({','.join('?' * len(event_types))})")
-        args += list(event_types)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
-
-
 def load_incidents(path: str | Path, start: str | None = None, end: str | None = None,
                    actors: list[str] | None = None, event_types: list[str] | None = None) -> list[Incident]:
     """Incidents passing the filters, read with indexed SQL, by date then id."""
-    if pg := _pg(path):
-        return pg.load_incidents(path, start, end, actors, event_types)
     clause, args = where(start, end, actors, event_types)
-    sql = f'SELECT geom, {", ".join(c for c, _ in COLUMNS)} FROM "{LAYER}"{clause} ORDER BY event_date, incident_id'
     with connect(path, create=False) as conn:
-        rows = _read(conn, path, sql, args)
+        cols = migrate.select_list(_read_present(conn, path)[LAYER])
+        rows = _read(conn, path, f'SELECT geom, {cols} FROM "{LAYER}"{clause} ORDER BY event_date, incident_id', args)
     return [_incident(r) for r in rows]
 
 
@@ -459,10 +332,6 @@ def event_features(path: str | Path, start: str | None = None, end: str | None =
 
     Filters select merged incidents by their own fields, as exported: date, actor1 or actor2, event type.
     """
-    if pg := _pg(path):
-        return pg.event_features(path, start, end, actors, event_types, evidence)
-    from .export import feature_text
-
     with connect(path, create=False) as conn:
         try:
             if not events_ready(conn):
@@ -484,31 +353,6 @@ def event_features(path: str | Path, start: str | None = None, end: str | None =
     return stream()
 
 
-def load_events(path: str | Path, start: str | None = None, end: str | None = None,
-                actors: list[str] | None = None, event_types: list[str] | None = None) -> list[Incident]:
-    """The merged incidents passing the filters, as the export holds them (what the app shows)."""
-    from .export import incident_from_feature
-
-    texts = event_features(path, start, end, actors, event_types)
-    if texts is None:
-        return merged_in_memory(path, start, end, actors, event_types)
-    return [incident_from_feature(json.loads(t)) for t in texts]
-
-
-def merged_in_memory(path: str | Path, start: str | None = None, end: str | None = None,
-                     actors: list[str] | None = None, event_types: list[str] | None = None) -> list[Incident]:
-    """What `event_features` streams, for a store without up-to-date events: every incident loaded and
-    merged, then filtered by the merged incident's own fields, in export order."""
-    from .merge import merge
-    out = []
-    for i in merge(load_incidents(path)):
-        if ((not start or i.event_date >= start) and (not end or i.event_date <= end)
-                and (not actors or i.actor1 in actors or i.actor2 in actors)
-                and (not event_types or i.event_type in event_types)):
-            out.append(i)
-    return sorted(out, key=lambda i: (i.geo_precision, i.event_date, i.id))
-
-
 def _read(conn: sqlite3.Connection, path, sql: str, args=()) -> list[tuple]:
     """Rows of a query; a corrupt file becomes a StoreError naming it, which the app and CLI show."""
     try:
@@ -517,28 +361,19 @@ def _read(conn: sqlite3.Connection, path, sql: str, args=()) -> list[tuple]:
         raise StoreError(f"{path}: corrupt or unreadable database ({e})") from None
 
 
+def _read_present(conn: sqlite3.Connection, path) -> dict[str, set[str]]:
+    try:
+        return _present(conn)
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path}: corrupt or unreadable database ({e})") from None
+
+
 def _incident(r: tuple) -> Incident:
     return incident(*(_blob_xy(r[0]) or (0.0, 0.0)), r[1:])
 
 
-def incident(lon: float, lat: float, vals) -> Incident:
-    """An incident from its point and its stored COLUMNS values."""
-    d = dict(zip([c for c, _ in COLUMNS], vals))
-    for c in JSON_COLUMNS:
-        d[c] = json.loads(d[c]) if d[c] else []
-    return Incident(
-        id=d["incident_id"], event_date=d["event_date"], time_precision=d["time_precision"],
-        event_type=d["event_type"], sub_event_type=d["sub_event_type"], actor1=d["actor1"], actor2=d["actor2"],
-        location=d["location"], country=d["country"], admin1=d["admin1"], lat=lat, lon=lon,
-        geo_precision=d["geo_precision"], fatalities=d["fatalities"], injured=d["injured"],
-        claimed_by=d["claimed_by"], denied_by=d["denied_by"], sources=[Source(**s) for s in d["sources"]],
-        evidence=d["evidence"], geonameid=d["geonameid"], notes=d["notes"] or "")
-
-
 def articles(path: str | Path) -> list[dict]:
     """Every stored article as a dict of ARTICLE_COLUMNS, by publication date then file."""
-    if pg := _pg(path):
-        return pg.articles(path)
     with connect(path, create=False) as conn:
         names = [r[1] for r in _read(conn, path, "PRAGMA table_info(articles)")]
         rows = _read(conn, path, "SELECT * FROM articles ORDER BY published, file")
@@ -547,13 +382,6 @@ def articles(path: str | Path) -> list[dict]:
 
 def stamp(db: str | Path) -> tuple:
     """Changes whenever the store does (the app's cache key); a GeoPackage's includes its WAL file."""
-    if pg := _pg(db):
-        return pg.stamp(db)
     p = Path(db)
     return tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else None
                  for f in (p, p.with_name(p.name + "-wal")))
-
-
-def exists(db: str | Path) -> bool:
-    """Whether there is a store to read: a GeoPackage file, or a PostgreSQL URL (errors come on reading)."""
-    return is_postgres(db) or Path(db).exists()

@@ -1,11 +1,11 @@
-"""The incident store in a PostGIS database, shared by a team: `--db postgresql://user@host/dbname`.
+"""The PostGIS backend of the incident store, shared by a team: `--db postgresql://user@host/dbname`.
 
-Same tables and semantics as the GeoPackage (`geo.store`, which dispatches here on the URL):
+Same tables and semantics as the GeoPackage (`geo.store.gpkg`; `geo.store` chooses the backend):
 `incidents` (geometry(Point, 4326) with a GIST index, one set per article, a `merge_key` column),
 `articles` (SHA-1 and pipeline fingerprint, for `unchanged`), `events` (the incidents merged across
 articles by `geo.merge`, as export-ready texts from `geo.export.feature_parts`, refreshed at save time)
-and `store_meta`. Rows, the merge refresh and the filters are built by `geo.store`'s shared helpers, so
-both stores hold the same texts and an export from either is the same file. Text columns use the "C"
+and `store_meta`. Rows, the merge refresh and the filters are built by `geo.store.schema`, so both
+stores hold the same texts and an export from either is the same file. Text columns use the "C"
 collation, so they sort bytewise as SQLite does and exports come out in the same order.
 
 Several processes may ingest into one database at once. Each article is saved in one READ COMMITTED
@@ -26,8 +26,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import unquote
 
-from . import store
-from .store import ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, StoreError
+from ..merge import merge_key
+from . import migrate
+from .schema import (ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, LAYER, StoreError, article_id,
+                     article_row, event_rows, feature_text, incident, values, where)
 
 SCHEMA = "geo-incidents"  # store_meta's mark: tables of these names made by something else are not touched
 TABLES = ("incidents", "articles", "events", "store_meta")
@@ -77,6 +79,15 @@ def _password(url: str) -> str | None:
     except Exception:  # noqa: BLE001 - a URL libpq cannot parse: fall back to its shape
         m = re.match(r"\w+://[^:/@\s]*:([^/\s]*)@", url) or re.search(r"(?i)password=([^&\s]*)", url)
         return unquote(m.group(1)) if m and m.group(1) else None
+
+
+def display_name(url: str) -> str:
+    return redact(str(url), str(url))
+
+
+def exists(url: str) -> bool:
+    """A URL always names a store to read; errors come on reading."""
+    return True
 
 
 def _message(e: BaseException, url: str) -> str:
@@ -134,8 +145,23 @@ def _check(conn, name: str, write: bool) -> None:
     if present != set(TABLES) or not mark or mark[0] != SCHEMA:
         raise StoreError(f"{name}: not an incident store (it has {', '.join(sorted(present))} but not as this "
                          "program makes them); refusing to touch it (use another database or schema)")
+    if write and migrate.missing(_columns(conn)):
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_SCHEMA,))  # one upgrader at a time
+            for table, col, typ in migrate.missing(_columns(conn)):
+                conn.execute(migrate.add_column(table, col, _TYPES[typ]))
     if write and not events_ready(conn):
         _rebuild_events(conn)
+
+
+def _columns(conn) -> dict[str, set[str]]:
+    """The columns of the incident and article tables, as this store has them."""
+    rows = conn.execute("SELECT table_name, column_name FROM information_schema.columns WHERE "
+                        "table_schema = current_schema() AND table_name = ANY(%s)", ([LAYER, "articles"],))
+    out: dict[str, set[str]] = {}
+    for table, col in rows:
+        out.setdefault(table, set()).add(col)
+    return out
 
 
 def _present(conn) -> set[str]:
@@ -155,8 +181,6 @@ def events_ready(conn) -> bool:
 
 def _rebuild_events(conn) -> None:
     """Recompute every merge key and event after an upgrade of the merge, with saves held off meanwhile."""
-    from .merge import merge_key
-
     with conn.transaction():
         conn.execute("LOCK TABLE incidents, events IN EXCLUSIVE MODE")  # readers go on, writers wait
         if events_ready(conn):
@@ -164,7 +188,7 @@ def _rebuild_events(conn) -> None:
         rows = conn.execute(f"SELECT fid, ST_X(geom), ST_Y(geom), {_COLS} FROM incidents").fetchall()
         with conn.cursor() as cur:
             cur.executemany("UPDATE incidents SET merge_key = %s WHERE fid = %s",
-                            [(merge_key(store.incident(r[1], r[2], r[3:])), r[0]) for r in rows])
+                            [(merge_key(incident(r[1], r[2], r[3:])), r[0]) for r in rows])
         conn.execute("TRUNCATE events")
         keys = [r[0] for r in conn.execute("SELECT DISTINCT merge_key FROM incidents")]
         _refresh_events(conn, keys)
@@ -183,23 +207,22 @@ def _refresh_events(conn, keys) -> None:
     conn.execute("DELETE FROM events WHERE event_key = ANY(%s)", (keys,))
     rows = conn.execute(f"SELECT ST_X(geom), ST_Y(geom), {_COLS} FROM incidents WHERE merge_key = ANY(%s) "
                         "ORDER BY merge_key, fid", (keys,)).fetchall()
-    events = store.event_rows([store.incident(r[0], r[1], r[2:]) for r in rows])
+    events = event_rows([incident(r[0], r[1], r[2:]) for r in rows])
     with conn.cursor() as cur:
         cur.executemany(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, geom) "
                         f"VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))}, {_POINT})", events)
 
 
 def save_article(conn, article, incidents, pipeline: str = "") -> None:
-    """`geo.store.save_article` for PostGIS: one transaction, under the article's and its keys' locks.
+    """`geo.store.gpkg.save_article` for PostGIS: one transaction, under the article's and its keys' locks.
 
     A lost connection or a server refusing writes becomes a StoreError (the ingest stops); a value the
     database cannot hold (e.g. a NUL character) stays the driver's error, which costs only this article.
     """
     import psycopg
-    from .merge import merge_key
 
-    aid = store.article_id(article)
-    rows = [(i.lon, i.lat, *store.values(i, aid), merge_key(i)) for i in incidents]
+    aid = article_id(article)
+    rows = [(i.lon, i.lat, *values(i, aid), merge_key(i)) for i in incidents]
     try:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_ARTICLE, _lock_id(aid)))
@@ -215,7 +238,7 @@ def save_article(conn, article, incidents, pipeline: str = "") -> None:
             conn.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
                          f"VALUES ({', '.join(['%s'] * len(ARTICLE_COLUMNS))}) ON CONFLICT (article_id) DO UPDATE SET "
                          + ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS[1:]),
-                         store.article_row(article, len(incidents), pipeline))
+                         article_row(article, len(incidents), pipeline))
     except (psycopg.OperationalError, psycopg.InterfaceError, psycopg.errors.InsufficientPrivilege) as e:
         raise StoreError(f"{_name(conn)}: cannot write ({redact(' '.join(str(e).split()))})") from None
 
@@ -230,10 +253,11 @@ def _name(conn) -> str:
 
 
 def execute(conn, sql: str, args=()):
-    """A statement on an open store; a lost connection becomes a StoreError, which stops an ingest."""
+    """A statement written with `?` marks on an open store; a lost connection becomes a StoreError,
+    which stops an ingest."""
     import psycopg
     try:
-        return conn.execute(sql, args)
+        return conn.execute(sql.replace("?", "%s"), args)
     except (psycopg.OperationalError, psycopg.InterfaceError) as e:
         raise StoreError(f"{_name(conn)}: cannot read ({redact(' '.join(str(e).split()))})") from None
 
@@ -246,32 +270,34 @@ def analyze(conn) -> None:
         pass
 
 
-def _rows(url: str, sql: str, args=()) -> list[tuple]:
+def _rows(url: str, sql, args=()) -> list[tuple]:
+    """The rows of `sql` (a statement, or a function of the connection giving it) on the store at `url`."""
     import psycopg
     with connect(url, create=False) as conn:
         try:
-            return conn.execute(sql, args).fetchall()
+            return conn.execute(sql(conn) if callable(sql) else sql, args).fetchall()
         except psycopg.Error as e:
             raise StoreError(f"{redact(url, url)}: cannot read the database ({_message(e, url)})") from None
 
 
 def load_incidents(url: str, start=None, end=None, actors=None, event_types=None) -> list:
-    clause, args = store.where(start, end, actors, event_types)
-    sql = (f"SELECT ST_X(geom), ST_Y(geom), {_COLS} FROM incidents{clause.replace('?', '%s')} "
-           "ORDER BY event_date, incident_id")
-    return [store.incident(r[0], r[1], r[2:]) for r in _rows(url, sql, args)]
+    clause, args = where(start, end, actors, event_types)
+
+    def sql(conn) -> str:  # the columns a store not yet upgraded lacks are read as NULL
+        return (f"SELECT ST_X(geom), ST_Y(geom), {migrate.select_list(_columns(conn).get(LAYER, set()))} "
+                f"FROM incidents{clause.replace('?', '%s')} ORDER BY event_date, incident_id")
+    return [incident(r[0], r[1], r[2:]) for r in _rows(url, sql, args)]
 
 
 def event_features(url: str, start=None, end=None, actors=None, event_types=None,
                    evidence: bool = True) -> Iterator[str] | None:
-    """`geo.store.event_features` for PostGIS: streamed in chunks, never all in memory."""
+    """`geo.store.gpkg.event_features` for PostGIS: streamed in chunks, never all in memory."""
     import psycopg
-    from .export import feature_text
 
     with connect(url, create=False) as conn:
         if not events_ready(conn):
             return None
-    clause, args = store.where(start, end, actors, event_types)
+    clause, args = where(start, end, actors, event_types)
     sql = (f"SELECT feature, {'evidence' if evidence else 'NULL'} FROM events{clause.replace('?', '%s')} "
            "ORDER BY geo_precision NULLS FIRST, event_date, event_id")
 

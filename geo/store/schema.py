@@ -1,0 +1,211 @@
+"""What an incident store holds, whichever database holds it: columns, versions and the codecs of rows.
+
+The incident columns and the properties of an exported incident are derived once, here, from the
+fields of `geo.records.Incident`, so a field added to the record is stored, read back and migrated
+by every backend and codec without a hand-kept list. The merged incidents (`events`) are stored as
+export-ready feature texts, so the feature layout is part of the store's schema (`EVENTS_VERSION`).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import MISSING, fields
+from datetime import datetime, timezone
+
+from ..records import REPORTED, STATUSES, Article, Incident, Source
+
+__all__ = ["StoreError", "LAYER", "COLUMNS", "JSON_COLUMNS", "COLUMN_DEFAULTS", "FEATURE_FIELDS", "EVENT_COLUMNS",
+           "EVENTS_VERSION", "ARTICLE_TYPES", "ARTICLE_COLUMNS", "article_id", "values", "incident", "article_row",
+           "where", "merged", "event_rows", "feature", "feature_parts", "feature_text", "incident_from_feature"]
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or written; the message names the file (or the redacted URL)."""
+
+
+LAYER = "incidents"
+_POINT = ("lat", "lon")  # the geometry of a row and of a feature, not a column or a property
+_COLUMN_NAMES = {"id": "incident_id"}
+_UNEXPORTED = ("status",)  # a planned transfer is stored for the front line, never exported as an incident
+_FIELDS = [f for f in fields(Incident) if f.name not in _POINT]
+
+
+def _column_type(f) -> str:
+    t = str(f.type)
+    if t.startswith("list"):
+        return "TEXT"  # as JSON
+    if t.startswith("int"):
+        return "INTEGER"
+    if t.startswith("str"):
+        return "TEXT"
+    raise TypeError(f"Incident.{f.name}: no store column for a field of type {t}")
+
+
+_RECORD_COLUMNS = [(_COLUMN_NAMES.get(f.name, f.name), _column_type(f)) for f in _FIELDS]
+COLUMNS = [_RECORD_COLUMNS[0], ("article_id", "TEXT"), *_RECORD_COLUMNS[1:]]  # the id, its article, the rest
+JSON_COLUMNS = tuple(f.name for f in _FIELDS if str(f.type).startswith("list"))
+# a column's value for rows stored before it existed, and for a NULL where the record has a default
+COLUMN_DEFAULTS = {_COLUMN_NAMES.get(f.name, f.name): f.default for f in _FIELDS
+                   if f.default is not MISSING and f.default is not None}
+FEATURE_FIELDS = tuple(f.name for f in _FIELDS if f.name not in _UNEXPORTED)
+EVENT_COLUMNS = ["event_key", "event_id", "event_date", "event_type", "actor1", "actor2", "geo_precision",
+                 "feature", "evidence"]
+EVENTS_VERSION = "1"  # of the merge rules and the feature layout: a store built by another is rebuilt
+ARTICLE_TYPES = [("article_id", "TEXT"), ("file", "TEXT"), ("url", "TEXT"), ("title", "TEXT"), ("published", "TEXT"),
+                 ("sha1", "TEXT"), ("ingested_at", "TEXT"), ("n_incidents", "INTEGER"), ("pipeline", "TEXT")]
+ARTICLE_COLUMNS = [c for c, _ in ARTICLE_TYPES]
+
+
+def article_id(article: Article) -> str:
+    return article.url or article.file
+
+
+def _encode(name: str, v):
+    if name == "sources":
+        return [s.as_dict() for s in v]
+    return list(v) if name in JSON_COLUMNS else v
+
+
+def values(inc: Incident, aid: str) -> list:
+    """The incident's COLUMNS values as stored (lists as JSON text), without its point.
+
+    An unknown status fails here, before the article's transaction."""
+    if inc.status not in STATUSES:
+        raise ValueError(f"incident {inc.id}: status {inc.status!r} is none of {', '.join(STATUSES)}")
+    vals = [inc.id, aid]
+    for f in _FIELDS[1:]:
+        v = _encode(f.name, getattr(inc, f.name))
+        vals.append(json.dumps(v, ensure_ascii=False) if f.name in JSON_COLUMNS else v)
+    return vals
+
+
+def _decode(name: str, v):
+    if name == "sources":
+        return [Source(**s) for s in v or []]
+    return (v or []) if name in JSON_COLUMNS else v
+
+
+def incident(lon: float, lat: float, vals) -> Incident:
+    """An incident from its point and its stored COLUMNS values (a NULL where the record has a default
+    is that default: a column added by a migration, or a notes column left empty)."""
+    d = dict(zip([c for c, _ in COLUMNS], vals))
+    kw = {}
+    for f in _FIELDS:
+        c = _COLUMN_NAMES.get(f.name, f.name)
+        v = d[c]
+        if f.name in JSON_COLUMNS:
+            v = json.loads(v) if v else []
+        elif v is None and c in COLUMN_DEFAULTS:
+            v = COLUMN_DEFAULTS[c]
+        kw[f.name] = _decode(f.name, v)
+    return Incident(lat=lat, lon=lon, **kw)
+
+
+def article_row(article: Article, n_incidents: int, pipeline: str) -> tuple:
+    """The article's ARTICLE_COLUMNS values."""
+    return (article_id(article), article.file, article.url, article.title,
+            article.published.isoformat() if article.published else None, article.sha1,
+            datetime.now(timezone.utc).isoformat(timespec="seconds"), n_incidents, pipeline)
+
+
+def where(start: str | None, end: str | None, actors: list[str] | None,
+          event_types: list[str] | None) -> tuple[str, list]:
+    """The filters as an SQL WHERE clause with `?` marks (dates are ISO strings, so they sort) and its args."""
+    clauses, args = [], []
+    if start:
+        clauses.append("event_date >= ?")
+        args.append(start)
+    if end:
+        clauses.append("event_date <= ?")
+        args.append(end)
+    if actors:
+        marks = ",".join("?" * len(actors))
+        clauses.append(f"(actor1 IN ({marks}) OR actor2 IN ({marks}))")
+        args += list(actors) * 2
+    if event_types:
+        clauses.append(f"event_type IN ({','.join('?' * len(event_types))})")
+        args += list(event_types)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+
+
+def event_rows(incidents: list[Incident]) -> list[tuple]:
+    """The merged events of these incidents (all of some merge keys): EVENT_COLUMNS values, then lon, lat.
+
+    Every backend refreshes its `events` with this, so they hold the same texts for the same incidents.
+    """
+    from ..merge import merge_key
+
+    out = []
+    for inc in merged(incidents):
+        head, evidence = feature_parts(inc)
+        out.append((merge_key(inc), inc.id, inc.event_date, inc.event_type, inc.actor1, inc.actor2,
+                    inc.geo_precision, head, evidence, inc.lon, inc.lat))
+    return out
+
+
+def merged(incidents: list[Incident]) -> list[Incident]:
+    """The reported incidents merged across articles; a planned transfer is not an event that happened."""
+    from ..lexicon import sub_event_ranks
+    from ..merge import merge
+    return merge([i for i in incidents if i.status == REPORTED], sub_event_ranks())
+
+
+def feature(inc: Incident) -> dict:
+    """The incident as a GeoJSON Point feature of the export contract (`layer: "incident"`)."""
+    props = {"layer": "incident", **{n: _encode(n, getattr(inc, n)) for n in FEATURE_FIELDS}}
+    lon, lat = round(inc.lon, 6), round(inc.lat, 6)
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise ValueError(f"incident {inc.id}: non-finite coordinates")
+    return {"type": "Feature", "id": inc.id, "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": props}
+
+
+_REQUIRED = ("id", "event_date", "event_type")  # a feature without these is no incident of the contract
+_IMPRECISE = {"time_precision": 3, "geo_precision": 3}  # a snapshot that does not say: the least precise
+
+
+def incident_from_feature(f: dict) -> Incident | None:
+    """The inverse of `feature` (None for a feature that is not an incident point), for snapshots
+    and the store's merged events."""
+    p = f.get("properties") or {}
+    if p.get("layer", "incident") != "incident" or (f.get("geometry") or {}).get("type") != "Point":
+        return None
+    lon, lat = f["geometry"]["coordinates"][:2]
+    kw = {}
+    for fl in _FIELDS:
+        n = fl.name
+        if n in _REQUIRED:
+            kw[n] = p[n]
+        elif n in _IMPRECISE:
+            kw[n] = p.get(n) or _IMPRECISE[n]
+        elif str(fl.type) == "str":
+            kw[n] = p.get(n) or (fl.default if fl.default is not MISSING else "")
+        else:
+            kw[n] = _decode(n, p.get(n))
+    return Incident(lat=lat, lon=lon, **kw)
+
+
+def feature_parts(inc: Incident) -> tuple[str, str]:
+    """The incident's feature as JSON text in two parts, everything but the evidence and the evidence.
+
+    The store keeps these texts, checked when saved, so that an export streams them as they are
+    (`feature_text`) and one without the article sentences needs no parsing either. The structure is
+    `feature`'s own, so what is checked is what an incident brings: its position, and values JSON holds.
+    """
+    f = feature(inc)
+    lon, lat = f["geometry"]["coordinates"]
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError(f"incident {inc.id}: position [{lon}, {lat}] out of range (longitude {lon}, latitude {lat}: "
+                         "is it latitude first?)")
+    evidence = f["properties"].pop("evidence")
+    try:
+        text = json.dumps(f, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        ev = json.dumps(evidence, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as e:  # NaN or infinity (not JSON), or a value of no JSON type
+        raise ValueError(f"incident {inc.id}: not valid GeoJSON: {e}") from None
+    return text[:-2], ev
+
+
+def feature_text(head: str, evidence: str | None) -> str:
+    """Join the parts of `feature_parts` again; ``evidence=None`` leaves the sentences out."""
+    return f'{head},"evidence":{evidence or "[]"}}}}}'
