@@ -21,7 +21,8 @@ from . import store
 from .extract import extract
 from .reader import ArticleError, read_file
 
-_PIPELINE_FILES = ("reader.py", "dates.py", "extract", "gazetteer", "lexicon.py", "prefilter.py", "records.py")
+_PIPELINE_FILES = ("reader.py", "dates.py", "extract", "gazetteer", "lexicon.py", "merge.py", "prefilter.py",
+                   "records.py")
 FILE_TIME_LIMIT_S = 120  # reading and extracting one file; a news article takes well under a second
 
 
