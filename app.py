@@ -17,8 +17,8 @@ import streamlit as st
 
 from geo import store
 from geo.export import ATTRIBUTION
-from geo.view import (MARKER_LIMIT, Filters, IncidentTable, build_map, front_features, load_theatre, map_mode,
-                      read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
+from geo.map import (MARKER_LIMIT, Filters, IncidentTable, build_map, front_features, load_theatre, map_mode,
+                     read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
 
 ROOT = Path(__file__).parent
 SAMPLE = ROOT / "data" / "sample_incidents.geojson"

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from geo import store  # noqa: E402
 from geo.records import Article, Incident, Source  # noqa: E402
-from geo.view import (Filters, IncidentTable, build_map, front_features, load_theatre, map_mode,  # noqa: E402
-                      popup_html)
+from geo.map import (Filters, IncidentTable, build_map, front_features, load_theatre, map_mode,  # noqa: E402
+                     popup_html)
 
 TYPES = [("Explosions/Remote violence", "Shelling/artillery/missile attack", 0.5),
          ("Battles", "Armed clash", 0.3), ("Battles", "Government regains territory", 0.03),
@@ -118,7 +118,7 @@ def naive_map(incidents: list[Incident]):
     import folium
     from folium.plugins import MarkerCluster
 
-    from geo.offline import add_attribution, localize
+    from geo.map.offline import add_attribution, localize
     m = folium.Map(location=(39.8, 46.8), zoom_start=8, tiles=None, control_scale=True)
     folium.TileLayer("OpenStreetMap", attr="&copy; OpenStreetMap contributors").add_to(m)
     add_attribution(m)

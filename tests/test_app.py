@@ -12,7 +12,7 @@ from conftest import ROOT
 from geo import store
 from geo.__main__ import main
 from geo.records import Article, Incident, Source
-from geo.view import ACLED_COLUMNS, EXTRA_COLUMNS, MARKER_LIMIT
+from geo.map import ACLED_COLUMNS, EXTRA_COLUMNS, MARKER_LIMIT
 
 
 @pytest.fixture

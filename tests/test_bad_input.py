@@ -337,7 +337,7 @@ def test_script_in_a_text_title_is_kept_out():
 
 
 def test_hostile_text_stays_text():
-    """The reader keeps what is not markup verbatim; escaping is the display's job (geo/view.py)."""
+    """The reader keeps what is not markup verbatim; escaping is the display's job (geo/map/html.py)."""
     a = read_text('Quotes "&" <3 and {{7*7}}\n\nOctober 14, 2020\n\nThe title had a ${jndi:x} and a '
                   '"javascript:alert(1)" in it, officials said.\n', file="h.txt")
     assert a.title == 'Quotes "&" <3 and {{7*7}}'

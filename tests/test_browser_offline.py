@@ -20,7 +20,7 @@ APP = "tests/apps/offline_map_app.py"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-from geo.offline import ATTRIBUTION, add_attribution, inline_html  # noqa: E402
+from geo.map.offline import ATTRIBUTION, add_attribution, inline_html  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geo import offline  # noqa: E402
+from geo.map import offline  # noqa: E402
 
-BASE = "/component/geo.offline.assets/"
+BASE = f"/component/{offline.COMPONENT_NAME}/"
 
 
 def _map() -> folium.Map:

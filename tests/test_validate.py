@@ -185,7 +185,7 @@ def test_cli_exports_validate(tmp_path, articles_dir):
 def test_app_geojson_download_validates(tmp_path, articles_dir):
     from geo import store
     from geo.frontline import export_layers
-    from geo.view import Filters, IncidentTable, to_geojson
+    from geo.map import Filters, IncidentTable, to_geojson
 
     db = tmp_path / "t.gpkg"
     main(["ingest", str(articles_dir), "--db", str(db)])

@@ -33,9 +33,12 @@ from urllib.parse import urlsplit
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from .export import ATTRIBUTION
+from ..export import ATTRIBUTION
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+__all__ = ["STATIC_DIR", "VENDOR_DIR", "MANIFEST_PATH", "COMPONENT_NAME", "ATTRIBUTION", "MissingAssetError", "manifest",
+           "vendored_assets", "asset_base", "is_remote", "localize", "add_attribution", "inline_html"]
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 MANIFEST_PATH = VENDOR_DIR / "manifest.json"
 COMPONENT_NAME = f"{__name__}.assets"

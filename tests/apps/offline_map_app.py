@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from geo.offline import add_attribution, localize  # noqa: E402
+from geo.map.offline import add_attribution, localize  # noqa: E402
 
 CENTER = [48.5, 35.0]
 CLUSTER_SIZE = 10

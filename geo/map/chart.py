@@ -1,0 +1,40 @@
+"""The timeline: incidents per day by event type (Altair; Streamlit bundles Vega, no CDN)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from .selection import Selection
+from .style import TYPE_STYLE, style_of
+
+__all__ = ["timeline_chart"]
+
+
+def timeline_chart(sel: Selection, height: int = 200):
+    """Stacked bars of incidents per day by event type (Altair; Streamlit bundles Vega, no CDN)."""
+    import altair as alt
+    import pandas as pd
+
+    df = pd.DataFrame(sel.per_day(), columns=["day", "event_type", "incidents"])
+    present = set(df["event_type"])
+    domain = [t for t in TYPE_STYLE if t in present] + sorted(present - set(TYPE_STYLE))
+    colors = [style_of(t)[0] for t in domain]
+    f = sel.filters
+    days = sel.table.day[sel.idx]
+    start = f.start or (str(days.min()) if len(days) else None)
+    end = f.end or (str(days.max()) if len(days) else None)
+    x_days = alt.Undefined
+    if start and end:  # every day of the range gets its slot, empty or not; at least a week
+        lo, hi = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
+        pad = max(0, 7 - ((hi - lo).days + 1))
+        lo, hi = lo - timedelta(days=pad // 2), hi + timedelta(days=pad - pad // 2)
+        x_days = [(lo + timedelta(days=k)).isoformat() for k in range((hi - lo).days + 1)]
+    return alt.Chart(df).mark_bar().encode(
+        x=alt.X("day:O", title=None, scale=alt.Scale(domain=x_days, paddingInner=0.15),
+                axis=alt.Axis(labelExpr="utcFormat(toDate(datum.value), '%b %d')", labelAngle=0,
+                              labelOverlap="parity", ticks=False)),
+        y=alt.Y("sum(incidents):Q", title="incidents", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("event_type:N", scale=alt.Scale(domain=domain, range=colors),
+                        legend=alt.Legend(title=None, orient="bottom", columns=1, labelLimit=0, labelFontSize=10,
+                                          symbolSize=60)),
+        tooltip=["day:N", "event_type:N", "incidents:Q"],
+    ).properties(height=height, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
