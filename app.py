@@ -15,13 +15,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo import store
+from geo import paths, store
 from geo.export import ATTRIBUTION
 from geo.map import (MARKER_LIMIT, Filters, IncidentTable, build_map, front_features, load_theatre, map_mode,
                      read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
 
-ROOT = Path(__file__).parent
-SAMPLE = ROOT / "data" / "sample_incidents.geojson"
+SAMPLE = paths.SAMPLE
 PLAY_DELAY = float(os.environ.get("GEO_PLAY_DELAY", "0.8"))  # seconds per day of playback
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
 UPLOAD_TYPES = ["txt", "md", "text", "html", "htm"]
@@ -178,7 +177,7 @@ def _downloads(sel, origin: str, front: list[dict], day: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Conflict incident map", layout="wide")
-    db = os.environ.get("GEO_DB", str(ROOT / "data" / "incidents.gpkg"))
+    db = os.environ.get("GEO_DB", str(paths.APP_DB))
     try:
         stamp = store.stamp(db)  # changes whenever the database does, so the cache reloads
         table, origin = load(db, stamp)

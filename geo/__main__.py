@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-DEFAULT_DB = "data/incidents.gpkg"
+from .paths import DEFAULT_DB
 
 
 def _date(s: str) -> str:

@@ -17,13 +17,12 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_BOUNDARIES = ROOT.parent / "shared" / "data" / "boundaries"
-DEFAULT_OUT = ROOT / "data" / "basemap.geojson"
-THEATRES = Path(__file__).resolve().parent / "data" / "theatres"
+from . import paths, theatre
+
+DEFAULT_BOUNDARIES = paths.BOUNDARIES
+DEFAULT_OUT = paths.BASEMAP
 COUNTRIES = "ne_10m_admin_0_countries_deu_caucasus6.geojson"
 BREAKAWAY = "ne_10m_breakaway_caucasus.geojson"
-REGIONS = {"B38": "Nagorno-Karabakh"}  # BRK_A3 codes of the theatres' regions
 MARGIN_DEG = 3.0  # context around the theatres' bboxes
 TOLERANCE_DEG = 0.001  # about 100 m: invisible at the zooms incidents are read at
 DECIMALS = 4
@@ -31,9 +30,16 @@ DECIMALS = 4
 
 def theatre_frame(margin: float = MARGIN_DEG) -> tuple[float, float, float, float]:
     """(west, south, east, north) covering every theatre's bbox plus a margin."""
-    boxes = [json.loads(p.read_text(encoding="utf-8"))["bbox"] for p in sorted(THEATRES.glob("*.json"))]
+    boxes = [t["bbox"] for t in theatre.load_all()]
     return (min(b[0] for b in boxes) - margin, min(b[1] for b in boxes) - margin,
             max(b[2] for b in boxes) + margin, max(b[3] for b in boxes) + margin)
+
+
+def held_regions(regions) -> list[bool]:
+    """Which rows of the breakaway regions a theatre's side held before its war (its baseline recipe's `held`)."""
+    specs = [s for t in theatre.load_all() for s in t.get("baseline_build", {}).get("held", {}).values()
+             if s["file"] == BREAKAWAY]
+    return [any(row[s["property"]] in s["values"] for s in specs) for _, row in regions.iterrows()]
 
 
 def _sha256(path: Path) -> str:
@@ -67,10 +73,10 @@ def build(boundaries: Path, frame: tuple[float, float, float, float] | None = No
         label = row.geometry.intersection(box(*_inset(frame))).representative_point()
         features.append({"type": "Feature", "geometry": mapping(_rounded(label, 2)),
                          "properties": {"kind": "label", "name": name, "iso_a3": row["ADM0_A3"]}})
-    for _, row in regions[regions["BRK_A3"].isin(list(REGIONS))].iterrows():
+    for _, row in regions[held_regions(regions)].iterrows():
         geom = _rounded(row.geometry.simplify(tolerance / 2, preserve_topology=True))
         features.append({"type": "Feature", "geometry": mapping(geom), "properties": {
-            "kind": "region", "name": REGIONS[row["BRK_A3"]], "brk_a3": row["BRK_A3"],
+            "kind": "region", "name": row["NAME_EN"], "brk_a3": row["BRK_A3"],
             "note": "Natural Earth outline: the de facto extent before the 2020 war"}})
     meta = {
         "description": "Offline vector basemap: country borders and the theatres' regions.",

@@ -18,36 +18,15 @@ import json
 import sys
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-ROOT = PACKAGE_DIR.parent
-DEFAULT_BOUNDARIES = ROOT.parent / "shared" / "data" / "boundaries"
-THEATRES = PACKAGE_DIR / "data" / "theatres"
-DEFAULT_THEATRE = "nagorno-karabakh-2020"
+from . import paths
+from .geometry import GRID, geojson_geometry, polygons
+from .theatre import DEFAULT_THEATRE, theatre_file
+from .theatre import load as load_theatre
+
+DEFAULT_BOUNDARIES = paths.BOUNDARIES
 BUILD_COMMAND = "python -m geo control build --boundaries DIR --out data/control_baseline.geojson"
-GRID = 1e-6
 #: Parts of the remainder smaller than this (about 1 km2) are slivers between two generalised borders.
 MIN_PART_DEG2 = 1e-4
-
-
-def theatre_file(theatre: str | None = None) -> Path:
-    """The theatre JSON named by file stem or by its `name` (default: the 2020 Nagorno-Karabakh war)."""
-    want = theatre or DEFAULT_THEATRE
-    for f in sorted(THEATRES.glob("*.json")):
-        if f.stem == want or json.loads(f.read_text(encoding="utf-8")).get("name") == want:
-            return f
-    raise ValueError(f"no theatre {want!r} in {THEATRES}")
-
-
-def polygons(geom):
-    """The polygonal part of a geometry as a MultiPolygon (overlays may add stray lines or points)."""
-    import shapely
-    out = []
-    for part in shapely.get_parts(geom):
-        if part.geom_type == "Polygon" and not part.is_empty:
-            out.append(part)
-        elif part.geom_type in ("MultiPolygon", "GeometryCollection"):
-            out.extend(polygons(part).geoms)
-    return shapely.MultiPolygon(out)
 
 
 def _select(folder: Path, spec: dict):
@@ -84,21 +63,11 @@ def build_areas(folder: Path, theatre: dict) -> dict:
     return {side: shapely.orient_polygons(polygons(shapely.make_valid(g))) for side, g in sorted(out.items())}
 
 
-def geojson_geometry(geom) -> dict:
-    """A GeoJSON geometry with coordinates rounded to 6 decimals (about 0.1 m)."""
-    from shapely.geometry import mapping
-
-    def rnd(x):
-        return [round(x[0], 6), round(x[1], 6)] if isinstance(x[0], (int, float)) else [rnd(v) for v in x]
-    m = mapping(geom)
-    return {"type": m["type"], "coordinates": rnd(m["coordinates"])}
-
-
 def build(folder: Path, out: Path, theatre: str | None = None) -> dict:
     """Write the baseline GeoJSON; returns {side: area in km2} for the log."""
     from pyproj import Geod
     tfile = theatre_file(theatre)
-    t = json.loads(tfile.read_text(encoding="utf-8"))
+    t = load_theatre(tfile.stem)
     areas = build_areas(Path(folder), t)
     recipe = t["baseline_build"]
     files = sorted({recipe["area"]["file"], *(s["file"] for s in recipe["held"].values())})
@@ -133,7 +102,7 @@ def build(folder: Path, out: Path, theatre: str | None = None) -> dict:
 def add_build_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--boundaries", type=Path, default=DEFAULT_BOUNDARIES,
                         help="folder of the Natural Earth boundary files (default ../shared/data/boundaries)")
-    parser.add_argument("--out", type=Path, default=ROOT / "data" / "control_baseline.geojson",
+    parser.add_argument("--out", type=Path, default=paths.CONTROL_BASELINE,
                         help="output GeoJSON (default data/control_baseline.geojson)")
     parser.add_argument("--theatre", default=None, help=f"theatre file stem or name (default {DEFAULT_THEATRE})")
     return parser

@@ -41,14 +41,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from .control_build import (
-    DEFAULT_THEATRE,
-    GRID,
-    ROOT,
-    geojson_geometry,
-    polygons,
-    theatre_file,
-)
+from .geometry import GRID, geojson_geometry, polygons
+from .paths import ROOT
+from .theatre import DEFAULT_THEATRE, theatre_file
 
 from . import frontline_evidence as ev
 from .frontline_evidence import CAPTURES, CLAIMED, CONFIRMED, SCHEDULED, TRANSFER, EvidenceRulesError

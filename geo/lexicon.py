@@ -13,7 +13,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-DATA = Path(__file__).parent / "data"
+from . import paths, theatre
+
+DATA = paths.VOCABULARY
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # a figure as written in news: 7, 120, 1,200
 
 
@@ -159,8 +161,7 @@ def load(data_dir: str | None = None) -> Lexicon:
     words = ru["number_words"]
     number_re = re.compile(rf"\b(?:{NUM}|{'|'.join(sorted(map(re.escape, words), key=len, reverse=True))})\b", re.I)
     theatres = []
-    for f in sorted((d / "theatres").glob("*.json")):
-        t = json.loads(f.read_text(encoding="utf-8"))
+    for t in theatre.load_all(d / paths.THEATRES.relative_to(paths.VOCABULARY) if data_dir else None):
         theatres.append(Theatre(t["name"], tuple(t["countries"]), tuple(t["bbox"]), t["sides"],
                                 t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
                                 tuple(sorted(t.get("country_sides", {}).items())), tuple(t.get("truces", ())),

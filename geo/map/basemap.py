@@ -5,13 +5,13 @@ import functools
 import json
 from pathlib import Path
 
+from .. import paths
 from .html import Script
 
-__all__ = ["ROOT", "BASEMAP", "add_basemap"]
+__all__ = ["BASEMAP", "add_basemap"]
 
 
-ROOT = Path(__file__).resolve().parents[2]
-BASEMAP = ROOT / "data" / "basemap.geojson"
+BASEMAP = paths.BASEMAP
 _LABELS_JS = """
 data.forEach(function (d) {
     var span = document.createElement('span');

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
 
 from branca.element import Element
 
+from ..theatre import load_all
 from .basemap import BASEMAP, add_basemap
 from .cells import MARKER_LIMIT, MAX_CELLS, aggregate, cell_rows
 from .front import add_front_layers
@@ -15,17 +15,14 @@ from .legend import add_legend, legend_html
 from .offline import add_attribution, localize
 from .selection import as_selection
 
-__all__ = ["THEATRES", "load_theatre", "MAP_CSS", "build_map"]
-
-
-THEATRES = Path(__file__).resolve().parents[1] / "data" / "theatres"
+__all__ = ["load_theatre", "MAP_CSS", "build_map"]
 
 
 @functools.lru_cache(maxsize=1)
 def load_theatre() -> dict:
-    """The theatre of war the map is framed on (the first in geo/data/theatres)."""
-    files = sorted(THEATRES.glob("*.json"))
-    return json.loads(files[0].read_text(encoding="utf-8")) if files else {}
+    """The theatre of war the map is framed on (the first theatre file)."""
+    theatres = load_all()
+    return theatres[0] if theatres else {}
 
 
 MAP_CSS = """
@@ -74,7 +71,7 @@ def build_map(data, front: list[dict] | None = None, front_day: str | None = Non
     sel = as_selection(data)
     theatre = load_theatre()
     sides = sides if sides is not None else theatre.get("sides", {})
-    w, s, e, n = theatre.get("bbox", (43.4, 38.3, 50.9, 41.95))
+    w, s, e, n = theatre.get("bbox", (-180.0, -85.0, 180.0, 85.0))  # without a theatre file, the world
     m = folium.Map(location=((s + n) / 2, (w + e) / 2), zoom_start=8, tiles=None, control_scale=True)
     m.get_root().header.add_child(Element(MAP_CSS), name="incident_map_css")
     folium.TileLayer("OpenStreetMap", attr="&copy; OpenStreetMap contributors",

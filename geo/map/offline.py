@@ -33,12 +33,13 @@ from urllib.parse import urlsplit
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from .. import paths
 from ..export import ATTRIBUTION
 
 __all__ = ["STATIC_DIR", "VENDOR_DIR", "MANIFEST_PATH", "COMPONENT_NAME", "ATTRIBUTION", "MissingAssetError", "manifest",
            "vendored_assets", "asset_base", "is_remote", "localize", "add_attribution", "inline_html"]
 
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+STATIC_DIR = paths.STATIC
 VENDOR_DIR = STATIC_DIR / "vendor"
 MANIFEST_PATH = VENDOR_DIR / "manifest.json"
 COMPONENT_NAME = f"{__name__}.assets"
