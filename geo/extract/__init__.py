@@ -16,6 +16,7 @@ import re
 
 from .. import dates
 from ..lexicon import Lexicon, load
+from ..merge import TERRITORY, VIOLENT, absorb, merge_class, merge_within  # noqa: F401 - importable from here too
 from ..records import Article, Incident, Mention, Source
 from .actors import actor_at, attacker, belligerent
 from .casualties import casualties
@@ -233,7 +234,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         if merge_class(inc.event_type, inc.sub_event_type) == "violent":
             inc.denied_by += [d for d in deniers if d not in inc.denied_by and d not in inc.claimed_by
                               and inc.actor1 and lex.side(d) == lex.side(inc.actor1)]
-    return merge_within(_fighting_goes_on(out, lex), lex)
+    return merge_within(_fighting_goes_on(out, lex), lex.sub_event_ranks)
 
 
 def _fighting_goes_on(out: list[Incident], lex: Lexicon) -> list[Incident]:
@@ -255,55 +256,3 @@ def _fighting_goes_on(out: list[Incident], lex: Lexicon) -> list[Incident]:
         cap.evidence += [e for e in inc.evidence if e not in cap.evidence]
         cap.notes += f"; denied by {', '.join(inc.claimed_by)}: fighting said to go on there"
     return keep
-
-
-VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
-TERRITORY = {"Government regains territory", "Non-state actor overtakes territory", "Non-violent transfer of territory"}
-
-
-def merge_class(event_type: str, sub_event_type: str) -> str:
-    """Reports merge only within a class: a change of hands is never folded into the fighting around it."""
-    if sub_event_type in TERRITORY:
-        return "territory"
-    return "violent" if event_type in VIOLENT else "other"
-
-
-def _rank(lex: Lexicon, sub: str) -> int:
-    for t in lex.triggers:
-        if t.sub_event_type == sub or (t.sub_event_type == "@capture" and sub in (
-                "Government regains territory", "Non-state actor overtakes territory")):
-            return t.rank
-    return 99
-
-
-def merge_within(incidents: list[Incident], lex: Lexicon) -> list[Incident]:
-    """One incident per place, day and category: the same event told in several sentences."""
-    by_key: dict[str, Incident] = {}
-    for inc in incidents:
-        cur = by_key.get(inc.id)
-        if cur is None:
-            by_key[inc.id] = inc
-            continue
-        absorb(cur, inc, lex)
-    return list(by_key.values())
-
-
-def absorb(cur: Incident, inc: Incident, lex: Lexicon) -> None:
-    """Fold `inc` into `cur`, keeping every source, claimant and sentence and the most specific fields."""
-    if _rank(lex, inc.sub_event_type) < _rank(lex, cur.sub_event_type):
-        cur.event_type, cur.sub_event_type = inc.event_type, inc.sub_event_type
-    if inc.time_precision < cur.time_precision:
-        cur.event_date = inc.event_date  # the report that knows the day sets it
-    cur.actor1 = cur.actor1 or inc.actor1
-    cur.actor2 = cur.actor2 or inc.actor2
-    cur.time_precision = min(cur.time_precision, inc.time_precision)
-    cur.geo_precision = min(cur.geo_precision, inc.geo_precision)
-    for k in ("fatalities", "injured"):  # reports that disagree: the lower figure, as ACLED does
-        a, b = getattr(cur, k), getattr(inc, k)
-        setattr(cur, k, a if b is None else b if a is None else min(a, b))
-    for k in ("claimed_by", "denied_by", "evidence"):
-        lst = getattr(cur, k)
-        lst += [x for x in getattr(inc, k) if x not in lst]
-    cur.denied_by = [d for d in cur.denied_by if d not in cur.claimed_by]
-    keys = {(s.file, s.url) for s in cur.sources}
-    cur.sources += [s for s in inc.sources if (s.file, s.url) not in keys]
