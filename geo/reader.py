@@ -16,6 +16,7 @@ import errno
 import functools
 import hashlib
 import json
+import os
 import re
 import stat
 import unicodedata
@@ -57,6 +58,14 @@ _CREDIT_TAIL = re.compile(r"(\*\*[^*]{2,80}\*\*|\[[^\]]{2,60}\]\(#?\))\s*$")
 _HEADING = re.compile(r"^#{1,6}\s*")
 _BLANKS = re.compile(r"[ \t\u00a0]+")
 _END_PUNCT = re.compile(r"[.!?:;\"'”’»)\]]\s*$")
+# Characters that show nothing (soft hyphen, zero-width space and joiners, word joiner, direction marks,
+# a BOM inside the text): inside a word they hide it from the gazetteer ('Tar\u00adtar').
+_INVISIBLE = dict.fromkeys([0xAD, 0x61C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                            *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF])
+
+
+def _visible(text: str) -> str:
+    return text if text.isascii() else text.translate(_INVISIBLE)
 
 
 def parse_date(text: str) -> date | None:
@@ -165,7 +174,7 @@ def read_text(text: str, file: str = "<text>") -> Article:
     a missing date is only a warning here (the pipeline decides what to do with undated articles).
     """
     sha1 = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-    text = text.replace("\x00", "").lstrip("\ufeff")
+    text = _visible(text.replace("\x00", ""))
     if _looks_like_html(text, file):
         return _read_html(text, file, sha1)
     if _looks_like_json(text):
@@ -391,6 +400,32 @@ def _any_date(s: str) -> date | None:
         return None
 
 
+class _OpenSkipped:
+    """The skipped elements open at a point (``<svg>`` in ``<svg>``...), as a stack that closes an
+    element together with those opened inside it, in time linear in the page: every tag's open
+    positions are kept, so a closing tag finds its element without scanning a stack 100,000 deep."""
+
+    def __init__(self):
+        self._tags: list[str] = []
+        self._at: dict[str, list[int]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._tags)
+
+    def open(self, tag: str) -> None:
+        self._at.setdefault(tag, []).append(len(self._tags))
+        self._tags.append(tag)
+
+    def close(self, tag: str) -> None:
+        """Close the innermost open `tag` and everything inside it; a tag not open is ignored."""
+        at = self._at.get(tag)
+        if not at:
+            return
+        start = at[-1]
+        while len(self._tags) > start:
+            self._at[self._tags.pop()].pop()
+
+
 class _PageParser(HTMLParser):
     """Collect a page's title, dates, byline, canonical URL and text blocks, dropping scripts and styles."""
 
@@ -404,7 +439,7 @@ class _PageParser(HTMLParser):
         self.blocks: list[tuple[str, bool, bool, bool]] = []  # (text, in <p>, in <article>, boilerplate)
         self.ld_json: list[str] = []
         self._buf: list[str] = []
-        self._skip: list[str] = []
+        self._skip = _OpenSkipped()
         self._boiler = 0
         self._article = 0
         self._in_p = False
@@ -423,12 +458,12 @@ class _PageParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if self._skip:
             if tag in _SKIP_TAGS:
-                self._skip.append(tag)
+                self._skip.open(tag)
             return
         a = {k.lower(): (v or "") for k, v in attrs}
         if tag in _SKIP_TAGS:
             self._ld = tag == "script" and a.get("type", "").lower() == "application/ld+json"
-            self._skip.append(tag)
+            self._skip.open(tag)
             return
         if tag == "meta":
             key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
@@ -462,9 +497,8 @@ class _PageParser(HTMLParser):
 
     def handle_endtag(self, tag):
         if self._skip:
-            if tag in self._skip:  # an unclosed <noscript> or <svg> ends with its parent, not the page
-                del self._skip[len(self._skip) - 1 - self._skip[::-1].index(tag):]
-                self._ld = self._ld and bool(self._skip)
+            self._skip.close(tag)  # an unclosed <noscript> or <svg> ends with its parent, not the page
+            self._ld = self._ld and bool(self._skip)
             return
         if tag == "title" and self._in_title:
             self._in_title, self._title_done = False, True
@@ -483,6 +517,7 @@ class _PageParser(HTMLParser):
                 self._boiler -= 1
 
     def handle_data(self, data):
+        data = _visible(data)  # also those written as character references ('&shy;')
         if self._skip:
             if self._ld:
                 self.ld_json.append(data)
@@ -600,13 +635,16 @@ def decode(data: bytes) -> tuple[str, list[str]]:
             raise ValueError(f"binary file ({what})")
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                break
-            if codec == "utf-8-sig" or _reads_as_prose(text):
+            if codec == "utf-8-sig":
+                try:
+                    text = data.decode(codec)
+                except UnicodeDecodeError:
+                    break
                 _refuse_controls(text)
-                return text, ([] if codec == "utf-8-sig" else [f"decoded as {_CODEC_NAMES[codec]}"])
+                return text, []
+            wide = _decode_wide(data, codec)
+            if wide is not None:
+                return wide
             break
     notes = []
     nul = data.count(b"\x00")
@@ -615,12 +653,9 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         even, odd = data[0::2].count(0), data[1::2].count(0)
         for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
             if zeros >= 0.3 * half and other <= 0.05 * half:
-                try:
-                    text = data[:len(data) // 2 * 2].decode(codec)
-                except UnicodeDecodeError:
-                    continue
-                if _reads_as_prose(text):
-                    return text, ["decoded as UTF-16"]
+                wide = _decode_wide(data[:len(data) // 2 * 2], codec)
+                if wide is not None:
+                    return wide
         if nul > 0.1 * len(data):
             raise ValueError(f"binary file ({100 * nul // len(data)}% NUL bytes)")
         data = data.replace(b"\x00", b"")
@@ -632,12 +667,45 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     else:
         _refuse_controls(text)
         return text, notes
-    text = data.decode("utf-8", "replace")
-    bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    good = sum(1 for c in text if c > "\x7f") - bad
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed[0], [*notes, *mixed[1]]
+    text, good, bad = _utf8_replacing(data)
     if good >= 20 * bad:  # UTF-8 with a few stray bytes (a cut or spliced scrape), not a legacy encoding
         _refuse_controls(text.replace("\ufffd", ""))
         return text, [*notes, f"{bad} invalid UTF-8 byte sequence(s) replaced"]
+    guess = _legacy(data)
+    if guess is not None:
+        return guess[1], [*notes, f"decoded as {_CODEC_NAMES[guess[0]]}"]
+    raise ValueError("not UTF-8 text, and not readable as Windows-1251, KOI8-R or Latin-1 (binary data?)")
+
+
+def _decode_wide(data: bytes, codec: str) -> tuple[str, list[str]] | None:
+    """UTF-16/32 text and its notes, or None when it does not read as prose. A lone surrogate (a
+    string cut inside a pair by the program that wrote it) costs its character, not the file."""
+    notes = [f"decoded as {_CODEC_NAMES[codec]}"]
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        text = data.decode(codec, "replace")
+        replaced = text.count("\ufffd") - data.decode(codec, "ignore").count("\ufffd")
+        notes.append(f"{replaced} invalid {_CODEC_NAMES[codec]} sequence(s) replaced")
+        if 20 * replaced > len(text):  # as with stray bytes in UTF-8, one in twenty characters at most
+            return None
+    return (text, notes) if _reads_as_prose(text.replace("\ufffd", "")) else None
+
+
+def _utf8_replacing(data: bytes) -> tuple[str, int, int]:
+    """The bytes as UTF-8 with invalid sequences replaced, its count of non-ASCII characters read and
+    of sequences replaced."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    return text, sum(1 for c in text if c > "\x7f") - bad, bad
+
+
+def _legacy(data: bytes) -> tuple[str, str] | None:
+    """(codec, text) for bytes in a legacy encoding: Windows-1251 or KOI8-R, whichever gives Cyrillic
+    words, else Windows-1252 or Latin-1; None when no guess reads as prose."""
     guesses = []
     for codec in ("cp1251", "koi8_r"):
         try:
@@ -649,15 +717,52 @@ def decode(data: bytes) -> tuple[str, list[str]]:
             guesses.append((fit, codec, text))
     if guesses:
         _, codec, text = max(guesses, key=lambda g: g[0])
-        return text, [*notes, f"decoded as {_CODEC_NAMES[codec]}"]
+        return codec, text
     for codec in ("cp1252", "latin-1"):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
         if _reads_as_prose(text):
-            return text, [*notes, f"decoded as {_CODEC_NAMES[codec]}"]
-    raise ValueError("not UTF-8 text, and not readable as Windows-1251, KOI8-R or Latin-1 (binary data?)")
+            return codec, text
+    return None
+
+
+def _decode_mixed(data: bytes) -> tuple[str, list[str]] | None:
+    """Text whose lines are partly UTF-8, partly one legacy encoding (a page edited in two tools, a
+    quote pasted from an old site), each line read in its own; None when the bytes are not such a mix.
+
+    A line is legacy when more of its non-ASCII sequences are invalid UTF-8 than valid (legacy Cyrillic
+    is almost never valid UTF-8, while a cut UTF-8 line is mostly valid); the UTF-8 lines must then read
+    as UTF-8 on their own, with at most a stray byte in twenty characters.
+    """
+    lines = data.splitlines(keepends=True)
+    decoded: list[str | None] = []
+    good = bad = 0
+    legacy = []
+    for ln in lines:
+        if ln.isascii():
+            decoded.append(ln.decode("ascii"))
+            continue
+        text, g, b = _utf8_replacing(ln)
+        if b > g:
+            legacy.append(len(decoded))
+            decoded.append(None)
+        else:
+            good, bad = good + g, bad + b
+            decoded.append(text)
+    if not legacy or good < max(1, 20 * bad):
+        return None
+    guess = _legacy(b"".join(lines[i] for i in legacy))
+    if guess is None:
+        return None
+    codec = guess[0]
+    for i in legacy:
+        decoded[i] = lines[i].decode(codec)
+    text = "".join(decoded)
+    _refuse_controls(text.replace("\ufffd", ""))
+    notes = [f"mixed encodings: {len(legacy)} line(s) decoded as {_CODEC_NAMES[codec]}, the rest as UTF-8"]
+    return text, notes + ([f"{bad} invalid UTF-8 byte sequence(s) replaced"] if bad else [])
 
 
 def _read_bytes(p: Path) -> bytes:
@@ -716,6 +821,12 @@ def read_data(data: bytes, path: str | Path) -> Article:
         raise ArticleError(p, str(e)) from None
     if not text.strip():
         raise ArticleError(p, "empty file")
-    article = read_text(text, file=p.name)
+    article = read_text(text, file=_file_name(p))
     article.warnings[:0] = notes
     return article
+
+
+def _file_name(p: Path) -> str:
+    """The file's name as text that can be stored and printed: bytes of a name that are not UTF-8 (from
+    another system; Python holds them as lone surrogates, which no encoder accepts) written as '\\xNN'."""
+    return os.fsencode(p.name).decode("utf-8", "backslashreplace")
