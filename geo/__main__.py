@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 
 from .paths import DEFAULT_DB
 
@@ -23,9 +25,36 @@ def cmd_ingest(args) -> int:
     return exit_code(ingest(args.paths, args.db, workers=args.workers or 1, scheduler=args.dask_scheduler))
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM as an exception, so that what is unwinding (the export's temporary file) is cleaned up."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated
+
+
 def cmd_export(args) -> int:
+    """Ctrl-C or SIGTERM stops the export with one line; its output is then as it was before."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    try:
+        return _export(args)
+    except KeyboardInterrupt as e:
+        how = "terminated" if isinstance(e, _Terminated) else "interrupted"
+        print(f"export {how}: {args.out} not written", file=sys.stderr)
+        return 143 if isinstance(e, _Terminated) else 130
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _export(args) -> int:
     from . import store
-    from .export import feature_collection, write_geojson, write_geojson_stream
+    from .export import feature_collection, output_problem, write_geojson, write_geojson_stream
+    problem = output_problem(args.out, None if store.is_postgres(args.db) else args.db)
+    if problem:
+        print(f"error: {args.out}: not written: {problem}", file=sys.stderr)
+        return 2
     filters = (args.start, args.end, args.actor, args.event_type)
     try:
         texts = store.event_features(args.db, *filters, evidence=not args.no_evidence)

@@ -1,8 +1,10 @@
 """Write incidents as an RFC 7946 GeoJSON FeatureCollection (the export contract in the README)."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import stat
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -73,15 +75,90 @@ def _refuse_invalid(fc: dict, out) -> None:
         raise ValueError(f"refusing to write invalid GeoJSON to {out}: {'; '.join(problems[:5])}{more}")
 
 
+_STORE_FILES = (("", "the store being exported"), ("-wal", "the store's write-ahead log (-wal)"),
+                ("-shm", "the store's shared-memory index (-shm)"), ("-journal", "the store's rollback journal (-journal)"))
+
+
+def output_problem(out: str | Path, store_file: str | Path | None = None) -> str | None:
+    """Why `out` cannot take an export, or None. An export replaces its output by rename, so the
+    output must not be `store_file` (the GeoPackage exported) or one of its side files, however the
+    path is spelled (a link, a hard link, '..'), nor a folder or a device, which the rename would
+    replace rather than write into."""
+    out = Path(out)
+    try:
+        st = out.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as e:  # a link loop, a path through a file
+        return f"cannot be used as an output ({e.strerror or e})"
+    if store_file is not None:
+        real = os.path.realpath(out)
+        for base in {os.path.realpath(store_file), os.path.abspath(store_file)}:
+            for suffix, what in _STORE_FILES:
+                f = base + suffix
+                if real == f or (st is not None and os.path.exists(f) and os.path.samefile(out, f)):
+                    return f"it is {what} ({store_file})"
+    if st is None or stat.S_ISREG(st.st_mode):
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return "it is a folder; name a file in it"
+    kind = ("a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+            else "not a regular file")
+    return f"it is {kind}, not a regular file"
+
+
+def _temporary(out: Path, pid: int) -> Path:
+    return out.with_name(f".{out.name}.{pid}.tmp")
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Remove the temporary files that exports to `out` killed before their end left (a killed
+    process cleans nothing): those of processes no longer running whose lock nobody holds."""
+    prefix, suffix = f".{out.name}.", ".tmp"
+    try:
+        names = os.listdir(out.parent)
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):-len(suffix)] if name.startswith(prefix) and name.endswith(suffix) else ""
+        if not pid.isdigit() or int(pid) == os.getpid() or _may_be_running(int(pid)):
+            continue
+        path = out.parent / name
+        try:
+            if not stat.S_ISREG(path.lstat().st_mode):
+                continue
+            with open(path, "rb") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a writer in another PID namespace holds it
+                path.unlink()
+        except OSError:
+            continue
+
+
+def _may_be_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # running as another user, or no process id: not an export's file
+        return True
+    return True
+
+
 def _write_atomically(out: str | Path, write) -> None:
     out = Path(out)
+    problem = output_problem(out)
+    if problem:
+        raise ValueError(f"not written: {problem}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    _remove_stale_temporaries(out)
+    tmp = _temporary(out, os.getpid())
     try:
         with open(tmp, "wb") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        tmp.replace(out)
+            tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
