@@ -78,7 +78,8 @@ def test_export_to_a_new_file_next_to_the_store_still_works(store_dir, tmp_path)
 
 _STALLED = """
 import signal, sys, time
-signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, whatever the test runner set
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 import geo.export as ex
 real = ex.write_geojson_stream
 def stalled(features, out, *a, **kw):
