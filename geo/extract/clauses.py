@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ..lexicon import Lexicon
 
+_COORDINATED = re.compile(r"\s*(?:and|but|while|whereas|yet|then)\b", re.I)  # a clause of its own, not a list item
 _PUNCT = re.compile(r"(?<!\d),|,(?!\d)|[;:()\u2013\u2014]|\s-\s")  # not the comma of '30,000'
 
 
@@ -71,3 +72,24 @@ def blank(sentence: str, spans: list[tuple[int, int]]) -> str:
     for a, b in spans:
         chars[a:b] = " " * (b - a)
     return "".join(chars)
+
+
+def frame_regions(sentence: str, trig_starts: list[int], place_starts: list[int], lex: Lexicon) -> list[tuple[int, int]]:
+    """The spans of a sentence that tell events of their own: 'On Tuesday they entered X, and on Thursday the army had
+    taken Y' is two frames, each with its trigger, place and time. A region is cut at the clause of each later
+    trigger; a region without both a trigger and a place stays with its neighbour (a leading time or speaker with
+    the first frame)."""
+    heads = sorted({c.start for c in (own_clause(sentence, t, lex) for t in trig_starts) if c.start == 0
+                    or c.subordinate or _COORDINATED.match(sentence, c.start)
+                    or sentence[:c.start].rstrip().endswith(";")})
+    if len(heads) < 2:
+        return [(0, len(sentence))]
+    cuts = [0, *heads[1:], len(sentence)]
+    regions: list[tuple[int, int]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        full = any(a <= t < b for t in trig_starts) and any(a <= p < b for p in place_starts)
+        if regions and (not full or not regions[-1][2]):
+            regions[-1] = (regions[-1][0], b, regions[-1][2] or full)
+        else:
+            regions.append((a, b, full))
+    return [(a, b) for a, b, _ in regions]
