@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import dates, extract
+from geo import dates
+from geo.extract import speech
 from geo.lexicon import load
 from geo.prefilter import factors, fold
 from geo.reader import read_file, split_sentences
@@ -24,7 +25,7 @@ SCREENS = [
     (dates._MAY_DATE, {"decade": dates._DECADE_WORDS, "weekday": dates._WEEKDAY, "month": dates._MONTH_ONLY,
                        "month_day": dates._MONTH_DAY, "day_month": dates._DAY_MONTH,
                        **{i: p for i, (p, _, _) in enumerate(dates._RELATIVE)}}),
-    (extract._MAY_PRONOUN_SAID, {"said": extract._PRONOUN_SAID}),
+    (speech._MAY_PRONOUN_SAID, {"said": speech._PRONOUN_SAID}),
 ]
 HERE = Path(__file__).parent
 ARTICLES = HERE / "fixtures" / "articles"

@@ -2,9 +2,9 @@
 
 Each step is a module that does one thing to a sentence or a clause: ``clauses`` (where a clause
 starts and whether it is subordinate), ``triggers`` (event words, without negated, aimed or planned
-ones), ``when`` (the date of the trigger's own clause), ``speakers`` (who claims, who denies),
-``places`` (where it happened and how precisely), ``actors`` (who acted), ``casualties`` (the toll),
-``reason`` (why). ``extract`` below is the article-level step over them: paragraph dates, quotations,
+ones), ``when`` (the date of the trigger's own clause), ``speech`` (who claims, who denies),
+``places`` (where it happened and how precisely), ``actors`` (who acted), ``tolls`` (casualties),
+``reasons`` (why). ``extract`` below is the article-level step over them: paragraph dates, quotations,
 the last speaker and the last town named, denials of what was just reported, a trigger carried to
 the next sentence. Rules are about language, never about one article; vocabulary comes from
 ``geo/data`` through ``geo.lexicon``.
@@ -19,11 +19,11 @@ from ..lexicon import Lexicon, load
 from ..merge import TERRITORY, VIOLENT, absorb, merge_class, merge_within  # noqa: F401 - importable from here too
 from ..records import Article, Incident, Mention, Source
 from .actors import actor_at, attacker, belligerent
-from .casualties import casualties
 from .clauses import blank, frame_regions, own_clause
 from .places import MAX_GAP, default_theatre, mentions_per_sentence, objects_of_change, pick_places, place_ok
-from .reason import reason
-from .speakers import attributions, pronoun_speaker, speakers, unique
+from .reasons import reason
+from .speech import attributions, pronoun_speaker, speakers, unique
+from .tolls import casualties
 from .triggers import main_first, trigger_spans
 from .when import date_of, in_period
 
