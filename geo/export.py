@@ -13,7 +13,8 @@ from .records import Incident
 from .store.schema import feature, feature_parts, feature_text, incident_from_feature  # noqa: F401 - the codec
 from .validate import validate_feature_collection
 
-ATTRIBUTION = "Contains data from GeoNames (geonames.org), CC BY 4.0. Made with Natural Earth."
+ATTRIBUTION = ("Contains data from GeoNames (geonames.org), CC BY 4.0. Data from Who's On First "
+               "(whosonfirst.org/docs/licenses). Made with Natural Earth.")
 
 
 def feature_collection(incidents: list[Incident], metadata: dict | None = None,

@@ -111,11 +111,11 @@ def pipeline_version() -> str:
     Stored with each article, it lets a re-ingest skip an unchanged text quickly yet redo it after
     the extractor, the vocabulary or the gazetteer changed.
     """
-    from .gazetteer import DEFAULT_PATH
+    from .gazetteer import data_files
 
     here = Path(__file__).resolve().parent
     files = [f for n in _PIPELINE_FILES for f in ([here / n] if n.endswith(".py") else sorted((here / n).rglob("*.py")))]
-    files += sorted((here / "data").rglob("*")) + [Path(DEFAULT_PATH)]
+    files += sorted((here / "data").rglob("*")) + data_files()
     h = hashlib.sha1()
     for f in files:
         if f.is_file():

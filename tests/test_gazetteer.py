@@ -133,7 +133,9 @@ def test_parenthesised_and_slashed_names(g):
 
 def test_fuzzy_does_not_jump_to_unrelated_towns(g):
     assert g.resolve("Sarsangg") is None or g.resolve("Sarsangg").place.geonameid == -1104
-    assert g.resolve("Azokhx") is None
+    azokh = g.resolve("Azokhx")  # the village Azokh (Azıx) is one letter away; no other place may answer
+    assert azokh is None or azokh.place.geonameid == 148422
+    assert g.resolve("Qqazokhzz") is None
 
 
 def test_context_country_breaks_ties(g):
@@ -380,3 +382,53 @@ def _check_keys_in(g: Gazetteer, text: str) -> None:
                           st.text(max_size=4)), max_size=30).map("".join))
 def test_keys_in_finds_what_an_automaton_finds_on_any_text(g, text):
     _check_keys_in(g, text)
+
+
+# ---- small places: admitted where the text marks them ------------------------------------------------
+
+def _found(g, text, **kw):
+    return [(m.text, m.place.admin1) for m in g.find_mentions(text, **kw)]
+
+
+def test_small_place_needs_a_mark(g):
+    assert _found(g, "Alkhanli said the talks would go on.") == []
+    assert _found(g, "Shells fell on the village of Alkhanli.") == [("Alkhanli", "Füzuli")]
+    assert _found(g, "Shells fell on Alkhanli village.") == [("Alkhanli", "Füzuli")]
+    assert _found(g, "Shells fell in Alkhanli.") == []
+    assert _found(g, "Shells fell in Alkhanli.", triggered=True) == [("Alkhanli", "Füzuli")]
+    assert _found(g, "The Dadivank monastery stood.")[0][0] == "Dadivank monastery"
+
+
+def test_small_place_in_a_list_with_known_places(g):
+    assert _found(g, "Fuzuli, Jabrayil and Alkhanli were quiet.") == [
+        ("Fuzuli", "Füzuli"), ("Jabrayil", "Jabrayil"), ("Alkhanli", "Füzuli")]
+    assert _found(g, "Alkhanli and Mr Smith were quiet.") == []
+    assert _found(g, "Baku and Alkhanli Hasanov met.") == [("Baku", "Baki")]  # a person's name, not a list item
+
+
+def test_district_decides_between_homonyms(g):
+    text = "Forces took the villages of Gapanli of Tartar district, Shukurbayli and Alkhanli of Jabrayil district."
+    got = [(m.text, m.place.admin1, m.place.name) for m in g.find_mentions(text)]
+    assert got[0] == ("Gapanli", "Tǝrtǝr", "Qapanlı")
+    assert ("Shukurbayli", "Jabrayil") in [(t, a) for t, a, _ in got]
+    assert len(g.resolve_all("Qapanlı")) > 4
+    assert g.resolve("Gapanli of Tartar district").place.admin1 == "Tǝrtǝr"
+    assert g.resolve("Qaraqoyunlu (Qubadli district)").place.admin1 == "Qubadlı"
+    assert g.resolve("Qaraqoyunlu", district="Qubadli").place.admin1 == "Qubadlı"
+    assert g.district_admin1("Nowhere district") is None
+
+
+def test_small_places_stay_out_of_places(g):
+    """`places` is what callers iterated before the villages (the front line's cells, the corpus generator)."""
+    assert len(g.places) < len(g.all_places)
+    assert all(not g.is_small(i) for i in range(len(g.places)))
+    assert all(g.is_small(i) for i in range(len(g.places), len(g.all_places)))
+    assert g.resolve("Alkhanli").place not in set(g.places)
+
+
+def test_display_name_and_search(g):
+    khankendi = g.resolve("Stepanakert").place
+    assert g.display_name(khankendi, "Stepanakert") == f"Stepanakert ({khankendi.name})"
+    assert g.display_name(khankendi, "Степанакерт") == khankendi.name
+    assert g.display_name(khankendi, khankendi.name.upper()) == khankendi.name
+    assert khankendi in g.search("Stepanakert") and khankendi in g.search("Xankəndi")

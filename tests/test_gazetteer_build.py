@@ -13,38 +13,77 @@ from geo.gazetteer import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_GEONAMES = Path(__file__).resolve().parents[2] / "shared" / "data" / "geonames"
+SHARED_VILLAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "villages"
 COMMITTED = ROOT / "data" / "places.geojson"
+COMMITTED_VILLAGES = ROOT / "data" / gb.VILLAGES_FILE
 PROPS = ["geonameid", "name", "asciiname", "alternatenames", "feature_class", "feature_code", "country", "admin1",
          "population", "geo_precision", "source"]
 
-needs_shared = pytest.mark.skipif(not SHARED_GEONAMES.exists(), reason="shared GeoNames extracts absent")
+needs_shared = pytest.mark.skipif(not (SHARED_GEONAMES.exists() and SHARED_VILLAGES.exists()),
+                                  reason="shared GeoNames extracts absent")
 
 
 @needs_shared
 def test_rebuild_reproduces_committed_file(tmp_path):
     out = tmp_path / "places.geojson"
-    n = gb.build(SHARED_GEONAMES, out)
+    n = gb.build(SHARED_GEONAMES, out, villages=SHARED_VILLAGES)
     assert out.read_bytes() == COMMITTED.read_bytes()
-    assert n == len(json.loads(COMMITTED.read_text(encoding="utf-8"))["features"])
+    assert (tmp_path / gb.VILLAGES_FILE).read_bytes() == COMMITTED_VILLAGES.read_bytes()
+    main = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    assert main["metadata"]["companions"] == {gb.VILLAGES_FILE: n - len(main["features"])}
+    assert n == len(main["features"]) + len(json.loads(COMMITTED_VILLAGES.read_text(encoding="utf-8"))["features"])
 
 
-@pytest.fixture(scope="module")
-def committed() -> dict:
+def _read(path: Path) -> dict:
     gc.disable()
     try:
-        return json.loads(COMMITTED.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     finally:
         gc.enable()
 
 
-def test_committed_file_schema(committed):
-    assert committed["type"] == "FeatureCollection"
-    meta = committed["metadata"]
+@pytest.fixture(scope="module")
+def committed() -> dict:
+    return _read(COMMITTED)
+
+
+@pytest.fixture(scope="module")
+def villages() -> dict:
+    return _read(COMMITTED_VILLAGES)
+
+
+def test_committed_file_schema(committed, villages):
+    for doc in (committed, villages):
+        _check_schema(doc)
+    both = [f["properties"]["geonameid"] for doc in (committed, villages) for f in doc["features"]]
+    assert len(set(both)) == len(both)
+    assert COMMITTED.stat().st_size < 15_500_000
+
+
+def test_committed_villages(committed, villages):
+    assert "Who's On First" in committed["metadata"]["attribution"]
+    assert "Who's On First" in villages["metadata"]["attribution"]
+    by_id = {f["properties"]["geonameid"]: f["properties"] for f in villages["features"]}
+    assert {f["properties"]["source"] for f in villages["features"]} == set(gb.SMALL_SOURCES)
+    alkhanli = by_id[148553]
+    assert (alkhanli["name"], alkhanli["admin1"], alkhanli["population"]) == ("Alxanlı", "Füzuli", 0)
+    landmarks = [p for p in by_id.values() if p["feature_code"] in gb.DUMP_LANDMARK_CODES]
+    assert landmarks and all(p["geo_precision"] == 2 for p in landmarks)
+    assert all(p["feature_class"] == "P" and p["geo_precision"] == 1 for p in by_id.values()
+               if p["feature_code"] not in gb.DUMP_LANDMARK_CODES)
+    assert sum(p["admin1"] == "Tǝrtǝr" and p["name"] == "Qapanlı" for p in by_id.values()) == 4
+    main_ids = {f["properties"]["geonameid"] for f in committed["features"]}
+    assert not [p for p in by_id.values() if p["geonameid"] in main_ids]
+
+
+def _check_schema(doc):
+    assert doc["type"] == "FeatureCollection"
+    meta = doc["metadata"]
     assert "GeoNames" in meta["attribution"] and "CC BY 4.0" in meta["attribution"]
     assert meta["build_command"].startswith("python -m geo gazetteer build")
-    assert meta["feature_count"] == len(committed["features"])
+    assert meta["feature_count"] == len(doc["features"])
     ids = []
-    for f in committed["features"]:
+    for f in doc["features"]:
         assert f["type"] == "Feature" and f["geometry"]["type"] == "Point"
         lon, lat = f["geometry"]["coordinates"]
         assert -180 <= lon <= 180 and -90 <= lat <= 90
@@ -54,7 +93,6 @@ def test_committed_file_schema(committed):
         assert p["geo_precision"] in (1, 2, 3)
         ids.append(p["geonameid"])
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
-    assert COMMITTED.stat().st_size < 15_500_000
 
 
 def test_committed_file_contents(committed):
@@ -170,16 +208,71 @@ def test_build_merge_rules(tmp_path):
 def test_build_cli_is_deterministic(tmp_path):
     geonames = _write_fixture(tmp_path / "gn")
     curated = _write_curated(tmp_path / "curated.json")
+    villages = _write_villages(tmp_path / "v")
     parser = cli.add_build_args(argparse.ArgumentParser())
     outs = []
-    for name in ("a.geojson", "b.geojson"):
-        out = tmp_path / name
+    for name in ("a", "b"):
+        out = tmp_path / name / "places.geojson"
         assert cli.run_build(parser.parse_args(["--geonames", str(geonames), "--out", str(out),
-                                               "--curated", str(curated)])) == 0
-        outs.append(out.read_bytes())
+                                                "--curated", str(curated), "--villages", str(villages)])) == 0
+        outs.append(out.read_bytes() + (out.parent / gb.VILLAGES_FILE).read_bytes())
     assert outs[0] == outs[1]
-    doc = json.loads(outs[0])
+    doc = json.loads((tmp_path / "a" / "places.geojson").read_text(encoding="utf-8"))
     assert doc["metadata"]["attribution"] == gb.ATTRIBUTION
-    assert cli.main_build(["--geonames", str(geonames), "--out", str(tmp_path / "c.geojson"),
-                          "--curated", str(curated)]) == 0
-    assert (tmp_path / "c.geojson").read_bytes() == outs[0]
+    out = tmp_path / "c" / "places.geojson"
+    assert cli.main_build(["--geonames", str(geonames), "--out", str(out), "--curated", str(curated),
+                           "--villages", str(villages)]) == 0
+    assert out.read_bytes() + (out.parent / gb.VILLAGES_FILE).read_bytes() == outs[0]
+
+
+def _write_villages(d: Path) -> Path:
+    d.mkdir()
+    cols = lambda gid, name, alts, lat, lon, fc, code, adm, pop: "\t".join(  # noqa: E731
+        [str(gid), name, name, alts, str(lat), str(lon), fc, code, "AZ", "", adm, "", "", "", str(pop), "", "0",
+         "Asia/Baku", "2026-03-01"]) + "\n"
+    (d / "geonames_AZ_all_features.txt").write_text("".join([
+        cols(300, "Deltakənd", "Deltakend,Дельтакенд,デルタ", 40.1, 46.1, "P", "PPL", "01", 0),
+        cols(301, "Betaburq", "Betaburg Old", 40.201, 46.301, "P", "PPL", "01", 0),  # Betaburg, 0.1 km away
+        cols(302, "Epsilon Monastery", "", 40.3, 46.2, "S", "MSTY", "01", 0),
+        cols(303, "Zeta River", "", 40.3, 46.3, "H", "STM", "01", 0),
+        cols(100, "Alphaville", "Alfaville", 40.0, 46.0, "P", "PPLA", "01", 9000),
+    ]), encoding="utf-8")
+    (d / "wof_AM_localities.tsv").write_text(
+        "wof_id\tgeonameid\tname\tasciiname\tlatitude\tlongitude\tfeature_code\tcountry_code\tadmin1_code\t"
+        "population\tis_current\tsrc_geom\tlastmodified\talternatenames\n"
+        "421000001\t\tEtaberd\t\t39.5\t45.5\t\tAM\t\t0\t1\tx\t2023-08-01\tEtaberd,Էտաբերդ\n", encoding="utf-8")
+    return d
+
+
+def test_build_villages(tmp_path):
+    geonames = _write_fixture(tmp_path / "gn")
+    curated = _write_curated(tmp_path / "curated.json")
+    feats = {f["geonameid"]: f for f in gb.build_features(geonames, curated, villages=_write_villages(tmp_path / "v"))}
+    delta = feats[300]
+    assert (delta["source"], delta["admin1"], delta["geo_precision"]) == (gb.SOURCE_DUMP, "Alphaville Rayon", 1)
+    assert delta["alternatenames"] == ["Deltakend", "Дельтакенд"]  # scripts of the region's media only
+    assert 301 not in feats and "Betaburg Old" in feats[101]["alternatenames"]
+    assert (feats[302]["feature_class"], feats[302]["geo_precision"]) == ("S", 2)
+    assert 303 not in feats
+    assert feats[100]["source"] == "geonames:cities500" and "Alfaville" in feats[100]["alternatenames"]
+    assert feats[-421000001]["source"] == gb.SOURCE_WOF and "Էտաբերդ" in feats[-421000001]["alternatenames"]
+
+    out = tmp_path / "out" / "places.geojson"
+    assert gb.build(geonames, out, curated, tmp_path / "v") == len(feats)
+    main = json.loads(out.read_text(encoding="utf-8"))
+    small = json.loads((out.parent / gb.VILLAGES_FILE).read_text(encoding="utf-8"))
+    assert main["metadata"]["companions"] == {gb.VILLAGES_FILE: 3}
+    assert sorted(f["properties"]["geonameid"] for f in small["features"]) == [-421000001, 300, 302]
+
+
+def test_build_refuses_a_bad_village_file(tmp_path):
+    geonames = _write_fixture(tmp_path / "gn")
+    v = tmp_path / "v"
+    v.mkdir()
+    (v / "geonames_AZ_all_features.txt").write_text("not\ta dump\n", encoding="utf-8")
+    parser = cli.add_build_args(argparse.ArgumentParser())
+    args = parser.parse_args(["--geonames", str(geonames), "--villages", str(v), "--out", str(tmp_path / "o.geojson"),
+                              "--curated", str(_write_curated(tmp_path / "c.json"))])
+    with pytest.raises(gb.SourceError, match="geonames_AZ_all_features.txt: line 1"):
+        gb.build(args.geonames, args.out, args.curated, args.villages)
+    assert cli.run_build(args) == 2 and not (tmp_path / "o.geojson").exists()

@@ -11,19 +11,23 @@ import gc
 import json
 from pathlib import Path
 
-from geo.records import Mention
+import re
+
+from geo.records import Mention, Place
 
 from .cli import add_resolve_args, main_resolve, match_record, run_resolve
-from .mentions import MIN_MENTION_LEN, VARIANT_MIN_KEY, Mentions
+from .mentions import MIN_MENTION_LEN, VARIANT_MIN_KEY, Mentions, SpanKey, load_marks
 from .names import FUZZY_MIN_LEN, FUZZY_THRESHOLD, MIN_KEY_LEN, Match, Names, Stopwords, load_stopwords
 from .normalize import fold, fold_text, haversine_km, key, normalize
 from .online import geocode_online
 from .rank import Ranker
 
 __all__ = ["DEFAULT_FOCUS", "DEFAULT_PATH", "DEFAULT_THEATRE", "FUZZY_MIN_LEN", "FUZZY_THRESHOLD", "Gazetteer",
-           "MIN_KEY_LEN", "MIN_MENTION_LEN", "Match", "Stopwords", "VARIANT_MIN_KEY", "add_resolve_args",
+           "MIN_KEY_LEN", "MIN_MENTION_LEN", "Match", "Stopwords", "VARIANT_MIN_KEY", "add_resolve_args", "data_files",
            "find_mentions", "fold", "fold_text", "geocode_online", "haversine_km", "key", "load_stopwords",
-           "main_resolve", "match_record", "normalize", "resolve", "run_resolve"]
+           "main_resolve", "match_record", "normalize", "resolve", "run_resolve", "SpanKey"]
+
+_LATIN_NAME_RE = re.compile(r"^[A-Za-zÀ-ɏƏə'’ .-]+$")
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "places.geojson"
 
@@ -45,6 +49,9 @@ class Gazetteer(Names, Ranker, Mentions):
         self._tkeys: dict[str, list[int]] | None = None
         self._variants: dict[str, str | None] = {}  # capitalised word -> its variant span key, or None
         self._rank_terms: dict[int, tuple[str, str, float | None]] = {}  # place -> folded names, focus term
+        self._small = None
+        self._stkeys: dict[str, list[int]] | None = None
+        self._small_variants: dict[str, str | None] = {}  # capitalised run -> its small-variant span key, or None
         super().__init__(features)
 
     @classmethod
@@ -54,21 +61,82 @@ class Gazetteer(Names, Ranker, Mentions):
         return _load_cached(str(Path(path) if path else DEFAULT_PATH), tuple(theatre),
                             tuple(focus) if focus is not None else None)
 
-    def resolve(self, name: str, context_countries=None, context_places=None) -> Match | None:
-        """Best place for a name, or None. Context countries/places break ties between homonyms."""
-        if not name or not name.strip():
-            return None
-        cands, score, method = self.candidates(name)
-        if not cands:
-            return None
-        ranked = self._rank(cands, fold(name), context_countries, context_places)
-        return Match(self.places[ranked[0][1]], score, name, method)
+    def resolve(self, name: str, context_countries=None, context_places=None, district: str | None = None
+                ) -> Match | None:
+        """Best place for a name, or None. Context countries/places break ties between homonyms; a district
+        (`district="Tartar"`, or in the name: "Gapanli of Tartar district", "Gapanli (Tartar region)")
+        decides among the places of that name, and finds a spelling of one of its villages."""
+        found = self.resolve_all(name, context_countries, context_places, district)
+        return found[0] if found else None
 
-    def resolve_all(self, name: str, context_countries=None, context_places=None) -> list[Match]:
-        """Every candidate for a name, best first."""
+    def resolve_all(self, name: str, context_countries=None, context_places=None, district: str | None = None
+                    ) -> list[Match]:
+        """Every candidate for a name, best first (see `resolve`)."""
+        if not name or not name.strip():
+            return []
+        admin1 = None
+        if district is not None:
+            admin1 = self.district_admin1(district)
+        else:
+            m = load_marks().in_district.match(name.strip())
+            if m and self.district_admin1(m["district"]) is not None:
+                name, admin1 = m["name"], self.district_admin1(m["district"])
         cands, score, method = self.candidates(name)
+        if admin1 is not None:
+            inside = [i for i in cands if self.all_places[i].admin1 == admin1]
+            if not inside:
+                inside = [i for i in self._small_tkeys().get(key(name), ()) if self.all_places[i].admin1 == admin1]
+                score, method = (92.0, "key") if inside else (score, method)
+            cands = inside or cands
         ranked = self._rank(cands, fold(name), context_countries, context_places)
-        return [Match(self.places[i], score, name, method) for _, i in ranked]
+        return [Match(self.all_places[i], score, name, method) for _, i in ranked]
+
+    def district_admin1(self, district: str) -> str | None:
+        """The admin-1 name of a district as written ("Tartar", "Tartar district", "Syunik province"), or None."""
+        f = fold(district)
+        return self._district_of(f) or self._district_of(f + " district")
+
+    def display_name(self, place: Place, used: str | None = None) -> str:
+        """The name to show for a place: the one the article used when it is another Latin-script name than
+        GeoNames' (news say Stepanakert where GeoNames says Khankendi), with GeoNames' beside it:
+        "Stepanakert (Khankendi)"; else GeoNames' name."""
+        if used:
+            u = " ".join(used.split())
+            if _LATIN_NAME_RE.match(u) and normalize(u) != normalize(place.name):
+                return f"{u} ({place.name})"
+        return place.name
+
+    def search(self, query: str) -> list[Place]:
+        """The places a reader's query may mean, in every spelling the gazetteer knows (for a place search:
+        "Stepanakert" finds the incidents at Khankendi); best first."""
+        return [m.place for m in self.resolve_all(query)]
+
+
+def data_files(path: str | Path | None = None) -> list[Path]:
+    """The files a gazetteer file is read from: itself and the companions its metadata names (villages.geojson)."""
+    path = Path(path) if path else DEFAULT_PATH
+    with open(path, encoding="utf-8") as fh:
+        head = fh.readline()
+    try:
+        companions = json.loads(head.split(', "features": [', 1)[0] + "}").get("metadata", {}).get("companions", {})
+    except ValueError:  # not one of the files build writes (a hand-made fixture): read it whole
+        with open(path, encoding="utf-8") as fh:
+            companions = json.load(fh).get("metadata", {}).get("companions", {})
+    return [path, *(path.parent / name for name in companions)]
+
+
+def _read_features(path: Path) -> list[dict]:
+    features: list[dict] = []
+    for f in data_files(path):
+        try:
+            with open(f, encoding="utf-8") as fh:
+                features += json.load(fh)["features"]
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{f}: missing; {path} names it as a companion file "
+                                    f"(rebuild with `python -m geo gazetteer build`)") from None
+        except (ValueError, KeyError, TypeError) as e:
+            raise ValueError(f"{f}: not a gazetteer GeoJSON file ({type(e).__name__}: {e})") from None
+    return features
 
 
 @functools.lru_cache(maxsize=4)
@@ -80,10 +148,9 @@ def _load_cached(path: str, theatre: tuple[str, ...] = DEFAULT_THEATRE,
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-        g = Gazetteer(data["features"], theatre=theatre, focus=focus)
-        del data
+        features = _read_features(Path(path))
+        g = Gazetteer(features, theatre=theatre, focus=focus)
+        del features
         gc.freeze()
         return g
     finally:

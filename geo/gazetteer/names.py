@@ -19,6 +19,12 @@ from .normalize import fold, key, normalize
 
 STOPWORDS_PATH = Path(__file__).resolve().parents[1] / "data" / "place_stopwords.txt"
 
+#: Sources of the small places (settlements under population 500, landmarks: the village-level build), which
+#: mention finding admits only where the text marks them as places.
+SOURCE_DUMP = "geonames:country dump"
+SOURCE_WOF = "whosonfirst:locality"
+SMALL_SOURCES = (SOURCE_DUMP, SOURCE_WOF)
+
 FUZZY_THRESHOLD = 88.0
 FUZZY_MIN_LEN = 5
 MIN_KEY_LEN = 4
@@ -82,10 +88,16 @@ def load_stopwords(path: Path = STOPWORDS_PATH) -> Stopwords:
 
 
 class Names:
-    """Place objects plus name indexes; the base of `Gazetteer`."""
+    """Place objects plus name indexes; the base of `Gazetteer`.
+
+    `places` holds what every caller has always iterated (towns, regions, countries, curated entries);
+    the small places follow them in `all_places` (indexes past `len(places)`), indexed by name like the rest.
+    """
 
     def __init__(self, features: list[dict]):
-        self.places: list[Place] = []
+        features = ([f for f in features if f["properties"].get("source") not in SMALL_SOURCES]
+                    + [f for f in features if f["properties"].get("source") in SMALL_SOURCES])
+        self.all_places: list[Place] = []
         self._names: list[list[str]] = []
         self._curated: list[bool] = []
         self._primary_idx: dict[str, list[int]] = {}
@@ -99,7 +111,7 @@ class Names:
         for i, f in enumerate(features):
             p = f["properties"]
             lon, lat = f["geometry"]["coordinates"]
-            self.places.append(Place(
+            self.all_places.append(Place(
                 geonameid=p["geonameid"], name=p["name"], lat=lat, lon=lon, country=p.get("country"),
                 admin1=p.get("admin1"), feature_class=p["feature_class"], feature_code=p["feature_code"],
                 population=p.get("population") or 0, geo_precision=p.get("geo_precision", 1)))
@@ -124,6 +136,12 @@ class Names:
                     lst.append(i)
                 if p["feature_class"] == "L" and n == n.lower():
                     self._lower_ok.add(k)
+        self.n_big = sum(1 for f in features if f["properties"].get("source") not in SMALL_SOURCES)
+        self.places: list[Place] = self.all_places[:self.n_big]
+
+    def is_small(self, i: int) -> bool:
+        """Whether place i is a small place (admitted in a text only where the text marks it as a place)."""
+        return i >= self.n_big
 
     def __len__(self) -> int:
         return len(self.places)
@@ -215,7 +233,7 @@ class Names:
         if self._fuzzy_list is None:
             world = set(self._world)
             self._fuzzy_list = [nn for nn, idxs in norm.items() if len(nn) >= FUZZY_MIN_LEN - 1 and any(
-                i not in world or self.places[i].population >= 100_000 for i in idxs)]
+                i not in world or self.all_places[i].population >= 100_000 for i in idxs)]
         from rapidfuzz import fuzz, process
 
         hit = process.extractOne(n, self._fuzzy_list, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)

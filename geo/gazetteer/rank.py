@@ -42,7 +42,7 @@ class Ranker:
         ctx_p = [p for p in (context_places or []) if p is not None]
         ranked = []
         for i in cands:
-            p = self.places[i]
+            p = self.all_places[i]
             s = 0.0
             if p.country in ctx_c:
                 s += W_CONTEXT_COUNTRY
@@ -66,5 +66,5 @@ class Ranker:
             if own[2] is not None:
                 s += own[2]
             ranked.append((s, i))
-        ranked.sort(key=lambda t: (-t[0], self.places[t[1]].geonameid))
+        ranked.sort(key=lambda t: (-t[0], self.all_places[t[1]].geonameid))
         return ranked
