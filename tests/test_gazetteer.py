@@ -432,3 +432,10 @@ def test_display_name_and_search(g):
     assert g.display_name(khankendi, "Степанакерт") == khankendi.name
     assert g.display_name(khankendi, khankendi.name.upper()) == khankendi.name
     assert khankendi in g.search("Stepanakert") and khankendi in g.search("Xankəndi")
+
+
+def test_spellings_of_small_places_compete(g):
+    """An exact name of a far small place does not hide the theatre's village spelled another way."""
+    assert g.resolve("Dashalty").place.admin1 == "Shusha"  # Daşaltı; an Armenian Dashalty is spelled so exactly
+    assert g.resolve("Jojug Marjanli").place.admin1 == "Jabrayil"
+    assert g.resolve("Boyuk Marjanli").place.name == "Böyük Mərcanlı"

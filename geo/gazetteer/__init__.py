@@ -82,13 +82,16 @@ class Gazetteer(Names, Ranker, Mentions):
             if m and self.district_admin1(m["district"]) is not None:
                 name, admin1 = m["name"], self.district_admin1(m["district"])
         cands, score, method = self.candidates(name)
+        qkey = key(name)
+        if cands and all(self.is_small(i) for i in cands):  # the other spellings of small places compete
+            cands = list(dict.fromkeys(cands + self._small_tkeys().get(qkey, [])))
         if admin1 is not None:
             inside = [i for i in cands if self.all_places[i].admin1 == admin1]
             if not inside:
-                inside = [i for i in self._small_tkeys().get(key(name), ()) if self.all_places[i].admin1 == admin1]
+                inside = [i for i in self._small_tkeys().get(qkey, ()) if self.all_places[i].admin1 == admin1]
                 score, method = (92.0, "key") if inside else (score, method)
             cands = inside or cands
-        ranked = self._rank(cands, fold(name), context_countries, context_places)
+        ranked = self._rank(cands, fold(name), context_countries, context_places, qkey)
         return [Match(self.all_places[i], score, name, method) for _, i in ranked]
 
     def district_admin1(self, district: str) -> str | None:

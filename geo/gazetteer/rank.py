@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from .normalize import fold, haversine_km
+from .normalize import fold, haversine_km, key
 
 #: A candidate in a country the caller gives as context.
 W_CONTEXT_COUNTRY = 30
@@ -36,8 +36,11 @@ class Ranker:
     """The ranking of `Gazetteer`: needs `places`, `_names`, `_curated`, `theatre`, `focus`, `_rank_terms`."""
 
     def _rank(self, cands: list[int], query_fold: str, context_countries=None,
-              context_places=None) -> list[tuple[float, int]]:
-        """(score, index) of every candidate, best first; ties by geonameid so the order is stable."""
+              context_places=None, query_key: str | None = None) -> list[tuple[float, int]]:
+        """(score, index) of every candidate, best first; ties by geonameid so the order is stable.
+
+        With `query_key` (the phonetic key of the name asked for), a candidate whose own name has that key
+        counts as named by its current name too (Dashalty for Daşaltı, not for an alternate elsewhere)."""
         ctx_c = {c.upper() for c in (context_countries or [])}
         ctx_p = [p for p in (context_places or []) if p is not None]
         ranked = []
@@ -52,7 +55,8 @@ class Ranker:
                 focus = (W_FOCUS * math.exp(-haversine_km(p.lat, p.lon, *self.focus) / FOCUS_KM)
                          if self.focus is not None else None)
                 own = self._rank_terms[i] = (fold(names[0]), fold(names[1]), focus)
-            current = self._curated[i] or query_fold in own[:2]
+            current = self._curated[i] or query_fold in own[:2] or (
+                query_key is not None and query_key in (key(self._names[i][0]), key(self._names[i][1])))
             if current:
                 s += W_CURRENT_NAME
             if p.country in self.theatre:
