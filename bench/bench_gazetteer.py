@@ -1,11 +1,13 @@
 """Gazetteer load time and mention finding, with the small places (data/villages.geojson) and without.
 
 The baseline, in the same run, is the same code on data/places.geojson alone (what the gazetteer held
-before the villages: a copy without its companion files). Each load runs in a fresh interpreter (the
+before the villages: a copy without its companion files), or with --before another checkout. Each load runs in a fresh interpreter (the
 gazetteer freezes its objects for the garbage collector, so a second load in one process is not the
 same); mention finding is timed on a made-up 5,000-character report, best of --repeat.
 
-    python bench/bench_gazetteer.py [--loads 3] [--repeat 50]
+    python bench/bench_gazetteer.py [--loads 3] [--repeat 50] [--before DIR]
+
+--before DIR adds a row for another checkout's code and data (the project before the villages, say).
 
 Prints a table, then one JSON line. Bar: both within 2x of the baseline.
 """
@@ -40,13 +42,13 @@ for _ in range(int(sys.argv[4])):
     t = time.perf_counter()
     g.find_mentions(text)
     best = min(best, time.perf_counter() - t)
-print(json.dumps({"load_s": load, "mentions_ms": best * 1000, "places": len(g.all_places),
+print(json.dumps({"load_s": load, "mentions_ms": best * 1000, "places": len(getattr(g, "all_places", g.places)),
                   "mentions": len(g.find_mentions(text))}))
 """
 
 
-def _run(path: Path, repeat: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(ROOT), str(path), TEXT, str(repeat)],
+def _run(path: Path, repeat: int, root: Path = ROOT) -> dict:
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(path), TEXT, str(repeat)],
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out)
 
@@ -55,6 +57,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--loads", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=50)
+    ap.add_argument("--before", type=Path, help="another checkout to time as well (its code on its data)")
     a = ap.parse_args()
     full = ROOT / "data" / "places.geojson"
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,20 +67,25 @@ def main() -> int:
         head["metadata"].pop("companions", None)
         alone.write_text(json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [\n' + lines[1], encoding="utf-8")
         runs = {"with villages": [], "baseline (places.geojson alone)": []}
-        for _ in range(a.loads):  # interleaved, so both see the same machine load
+        if a.before:
+            runs[f"before ({a.before})"] = []
+        for _ in range(a.loads):  # interleaved, so all see the same machine load
             runs["with villages"].append(_run(full, a.repeat))
             runs["baseline (places.geojson alone)"].append(_run(alone, a.repeat))
+            if a.before:
+                runs[f"before ({a.before})"].append(_run(a.before / "data" / "places.geojson", a.repeat, a.before))
     rows = {}
-    print(f"{'':34} {'places':>7} {'load s (min / max)':>20} {'mentions ms / 5,000 chars':>26} {'found':>6}")
+    print(f"{'':40} {'places':>7} {'load s (min / max)':>20} {'mentions ms / 5,000 chars':>26} {'found':>6}")
     for name, rs in runs.items():
         r = rows[name] = {"places": rs[0]["places"], "load_s": min(x["load_s"] for x in rs),
                           "load_s_max": max(x["load_s"] for x in rs),
                           "mentions_ms": min(x["mentions_ms"] for x in rs), "mentions": rs[0]["mentions"]}
-        print(f"{name:34} {r['places']:>7} {r['load_s']:>9.2f} / {r['load_s_max']:<8.2f} {r['mentions_ms']:>26.2f} "
+        print(f"{name:40} {r['places']:>7} {r['load_s']:>9.2f} / {r['load_s_max']:<8.2f} {r['mentions_ms']:>26.2f} "
               f"{r['mentions']:>6}")
-    v, b = rows["with villages"], rows["baseline (places.geojson alone)"]
+    base = f"before ({a.before})" if a.before else "baseline (places.geojson alone)"
+    v, b = rows["with villages"], rows[base]
     ratios = {"load": v["load_s"] / b["load_s"], "mentions": v["mentions_ms"] / b["mentions_ms"]}
-    print(f"ratio: load {ratios['load']:.2f}x, mentions {ratios['mentions']:.2f}x (bar: 2x)")
+    print(f"ratio to {base}: load {ratios['load']:.2f}x, mentions {ratios['mentions']:.2f}x (bar: 2x)")
     print(json.dumps({"rows": rows, "ratios": ratios}))
     return 0 if max(ratios.values()) <= 2 else 1
 

@@ -50,6 +50,7 @@ class Gazetteer(Names, Ranker, Mentions):
         self._variants: dict[str, str | None] = {}  # capitalised word -> its variant span key, or None
         self._rank_terms: dict[int, tuple[str, str, float | None]] = {}  # place -> folded names, focus term
         self._small = None
+        self._districts: dict[str, str] | None = None
         self._stkeys: dict[str, list[int]] | None = None
         self._small_variants: dict[str, str | None] = {}  # capitalised run -> its small-variant span key, or None
         super().__init__(features)

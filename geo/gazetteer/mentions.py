@@ -15,6 +15,7 @@ from pathlib import Path
 from geo.records import Mention, Place
 
 from .normalize import fold, fold_text, key
+from .names import Stopwords
 from .rank import class_weight
 
 MIN_MENTION_LEN = 4
@@ -292,29 +293,23 @@ class Mentions:
         """Capitalised words no kept name covers whose phonetic key is a small place's: marked ones go to
         `chosen` (as SpanKeys), the others are returned, pending a list."""
         tk = self._small_tkeys()
+        if not tk:
+            return []
         stop = self.stopwords
         pending = []
-        runs = []
         for m in _CAP_RUN_RE.finditer(text):
+            start = m.start()
+            if taken[start]:
+                continue
             run = m.group(1)
             cut = max(run.find(" "), run.find("-"))
-            runs.append((m.start(), m.start() + len(run)))
-            if cut > 0:  # the first word alone too ("The Jojug Marjanli" holds "Jojug Marjanli")
-                runs.append((m.start(), m.start() + cut))
-        for start, end in sorted(runs, key=lambda r: (r[0] - r[1], r[0])):
-            if any(taken[start:end]):
-                continue
-            word = text[start:end]
-            sk = self._small_variants.get(word, "")
-            if sk == "":
-                f = fold(word)
-                k = None if f in stop.strict or f in stop.soft or f in stop.blockers or f in self._primary_idx \
-                    else key(word)
-                sk = _SMALL_VARIANT + k if k in tk else None
-                if len(self._small_variants) >= 100_000:  # the same words come back in every article: kept, boundedly
-                    self._small_variants.clear()
-                self._small_variants[word] = sk
-            if sk is None:
+            ends = [start + len(run), start + cut] if cut > 0 else [start + len(run)]  # two words, then the first
+            for end in ends:
+                if not any(taken[start:end]):
+                    sk = self._small_variant(text[start:end], tk, stop)
+                    if sk is not None:
+                        break
+            else:
                 continue
             how = self._mark(text, start, end, sk, triggered)
             if how is None:
@@ -323,6 +318,19 @@ class Mentions:
                 taken[start:end] = b"\x01" * (end - start)
                 chosen.append((start, end, SpanKey(sk, how)))
         return pending
+
+    def _small_variant(self, word: str, tk: dict, stop: Stopwords) -> str | None:
+        """The span key of a run of capitalised words when it spells a small place's name, else None."""
+        sk = self._small_variants.get(word, "")
+        if sk == "":
+            f = fold(word)
+            k = None if f in stop.strict or f in stop.soft or f in stop.blockers or f in self._primary_idx \
+                else key(word)
+            sk = _SMALL_VARIANT + k if k in tk else None
+            if len(self._small_variants) >= 100_000:  # the same words come back in every article: kept, boundedly
+                self._small_variants.clear()
+            self._small_variants[word] = sk
+        return sk
 
     def _cands(self, k: str) -> list[int]:
         """Every place a kept span's key may mean, before district and marks narrow them."""
@@ -376,16 +384,27 @@ class Mentions:
 
     def _district_of(self, k: str) -> str | None:
         """The admin-1 name of a span that names an admin-1 (or -2) region, else None."""
-        for i in self._primary_idx.get(k, ()):
-            p = self.all_places[i]
-            if p.feature_class == "A" and p.feature_code in ("ADM1", "ADM2"):
-                return p.admin1
-        return None
+        return self._district_keys().get(k)
+
+    def _district_keys(self) -> dict[str, str]:
+        """Every key that names an admin-1 (or -2) region, with that region's admin-1 name; computed once."""
+        if self._districts is None:
+            d = {}
+            for i, p in enumerate(self.places):
+                if p.feature_class == "A" and p.feature_code in ("ADM1", "ADM2"):
+                    for nm in self._names[i]:
+                        d.setdefault(fold(nm), p.admin1)
+            self._districts = {k: v for k, v in d.items() if k in self._primary_idx}
+        return self._districts
 
     def _qualified(self, text: str, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Give each place of a list the district named after it ("A of X district, B and C of Y district":
         A in X, B and C in Y), for the names that have homonyms."""
+        districts = self._district_keys()
         marks = load_marks()
+        if not any(k in districts and marks.qualifier_link.match(text[chosen[j - 1][1]:chosen[j][0]])
+                   for j, (_, _, k) in enumerate(chosen) if j):  # no "A of X district", "A (X region)"
+            return chosen
         out = list(chosen)
         chain: list[int] = []
         for j in range(len(out) + 1):
@@ -396,7 +415,7 @@ class Mentions:
             if j == len(out):
                 break
             k = out[j][2]
-            district = None if k.startswith(_VARIANT) else self._district_of(k)
+            district = districts.get(k)
             if district is not None and chain and \
                     marks.qualifier_link.match(text[out[chain[-1]][1]:out[j][0]]):
                 for c in chain:
@@ -424,6 +443,9 @@ class Mentions:
     def _effective(self, k: str) -> list[int]:
         """The places a kept span may mean: a district named beside it decides; a name that is also a big
         place's, not marked, means only those."""
+        if type(k) is str and not k.startswith(_SMALL_VARIANT):
+            big = self._small_keys()[0].get(k)
+            return big if big else self._primary_idx[k]
         cands = self._cands(k)
         district = getattr(k, "district", None)
         if district is not None:
@@ -447,19 +469,20 @@ class Mentions:
         places = self.all_places
         effective = {}
         for _, _, k in chosen:
-            if not k.startswith(_VARIANT):
-                effective[(k, getattr(k, "district", None), isinstance(k, SpanKey))] = self._effective(k)
+            ek = (k, k.district, True) if type(k) is SpanKey else k
+            if ek not in effective and not k.startswith(_VARIANT):
+                effective[ek] = self._effective(k)
         context = list(context_places or [])
         context += [places[c[0]] for c in effective.values() if len(c) == 1 and places[c[0]].feature_code != "PCLI"]
         context = list({p.geonameid: p for p in context}.values())  # distances per distinct place, not per mention
-        ranked: dict[tuple, Place] = {}
+        ranked: dict[object, Place] = {}
         mentions = []
         for start, end, k in chosen:
             if k.startswith(_VARIANT):
                 place = places[self._theatre_keys()[k[len(_VARIANT):]][0]]
                 mentions.append(Mention(start, end, text[start:end], place, 92.0))
                 continue
-            ek = (k, getattr(k, "district", None), isinstance(k, SpanKey))
+            ek = (k, k.district, True) if type(k) is SpanKey else k
             cands = effective[ek]
             if len(cands) == 1:
                 place = places[cands[0]]
