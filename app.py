@@ -108,7 +108,7 @@ class _ProgressOut(io.StringIO):
 
 def _ingest_panel(db: str) -> None:
     """Upload article files, ingest them into the app's database, then reload the map."""
-    from geo.pipeline import ingest
+    from geo.ingest import ingest
 
     with st.expander("Add articles", expanded=bool(st.session_state.get("ingest_report"))):
         n = st.session_state.get("upload_round", 0)

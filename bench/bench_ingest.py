@@ -8,8 +8,8 @@ Generates a corpus (bench/gen_corpus.py), then times, each in a fresh process so
 (gazetteer load, worker start) is paid as the command line pays it:
 
 - ``extract``: read + extract alone, serial: the baseline stage, measured in the same run;
-- ``ingest-N``: ``python -m geo ingest --workers N``'s code (``geo.pipeline.ingest``): read + extract
-  on N workers (geo.parallel), the store written by the main process, one transaction per article;
+- ``ingest-N``: ``python -m geo ingest --workers N``'s code (``geo.ingest.ingest``): read + extract
+  on N workers (geo.workers), the store written by the main process, one transaction per article;
 - ``dask`` (with --dask): the same on a two-worker ``LocalCluster`` (cluster start not timed).
 
 Accuracy: the 1-worker database exported through the CLI's path (load, merge, GeoJSON) and scored
@@ -49,11 +49,12 @@ def run_one(mode: str, corpus: Path, db: Path, workers: int, scheduler: str | No
             synchronous: str | None = None) -> dict:
     """One timed run in this (fresh) process; returns its figures.
 
-    ``extract``: `geo.parallel.extract_files` alone. ``ingest``: `geo.pipeline.ingest`, the code behind
+    ``extract``: `geo.workers.extract_files` alone. ``ingest``: `geo.ingest.ingest`, the code behind
     ``python -m geo ingest --workers N --dask-scheduler ADDRESS``, its report lines discarded.
     """
-    from geo import pipeline, store
-    from geo.parallel import extract_files
+    from geo import ingest as pipeline
+    from geo import store
+    from geo.workers import extract_files
 
     files = sorted((corpus / "articles").glob("*.txt"))
     if synchronous:

@@ -81,7 +81,7 @@ def synthetic(start: int, n: int, towns, seed: int = 1):
 
 
 def grow(db: Path, have: int, want: int, towns) -> float:
-    """Add incidents, then refresh the planner's statistics as `geo.pipeline.ingest` does after an ingest."""
+    """Add incidents, then refresh the planner's statistics as `geo.ingest.ingest` does after an ingest."""
     from geo import store
     t = time.perf_counter()
     with store.connect(db) as conn:

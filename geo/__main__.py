@@ -18,7 +18,7 @@ def _date(s: str) -> str:
 
 
 def cmd_ingest(args) -> int:
-    from .pipeline import exit_code, ingest
+    from .ingest import exit_code, ingest
     if args.workers is not None and args.workers < 1:
         print(f"error: --workers must be at least 1, not {args.workers}", file=sys.stderr)
         return 2

@@ -2,28 +2,29 @@
 
 One bad file never stops an ingest: every failure to read, decode, date or extract a file becomes
 that file's report line ("<file>: skipped: <reason>"), and the next file is read. Only a database
-that cannot be opened or written stops it, since nothing after that could be stored.
+that cannot be opened or written stops it, since nothing after that could be stored. Files are read
+and extracted by `geo.workers` (here, on local processes or on a Dask cluster, under one per-file
+time limit); this module walks the paths, writes the store and reports.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import hashlib
 import os
-import signal
 import sqlite3
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import store
-from .extract import extract
-from .reader import ArticleError, read_file
+from . import paths, store, theatre
+from .workers import FILE_TIME_LIMIT_S, extract_files, one_line  # noqa: F401 - the limit is the ingest's too
 
-_PIPELINE_FILES = ("reader.py", "dates.py", "extract", "gazetteer", "lexicon.py", "merge.py", "prefilter.py",
-                   "records.py")
-FILE_TIME_LIMIT_S = 120  # reading and extracting one file; a news article takes well under a second
+#: Where extraction starts: reading a file, finding its places, extracting its incidents. What they
+#: import from geo, and the data they read, make the fingerprint.
+EXTRACTION = ("geo.reader", "geo.gazetteer", "geo.extract")
 
 
 @dataclass
@@ -99,81 +100,77 @@ def _db_files(db: str | Path) -> set[str]:
     return {base} | {base + s for s in ("-wal", "-shm", "-journal")}
 
 
-def _gazetteer():
-    from .gazetteer import Gazetteer
-    return Gazetteer.load()
+def _module_file(name: str) -> Path | None:
+    """The source of a geo module (a package's __init__.py), None for a name that is not one."""
+    base = paths.ROOT.joinpath(*name.split("."))
+    for f in (base / "__init__.py", base.with_suffix(".py")):
+        if f.is_file():
+            return f
+    return None
+
+
+def _geo_imports(f: Path, name: str) -> set[str]:
+    """The geo modules a source file imports, at its top or inside a function."""
+    package = name if f.name == "__init__.py" else name.rpartition(".")[0]
+    out = set()
+    for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.split(".")[0] == "geo"}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            mod = ".".join(x for x in (base, node.module) if x)
+            if mod.split(".")[0] == "geo":
+                out |= {f"{mod}.{a.name}" for a in node.names}  # `from . import dates` names a module
+                if mod != "geo":  # the root package is no module of extraction's, only a namespace
+                    out.add(mod)
+    return out
+
+
+def fingerprint_files() -> list[Path]:
+    """The code and data extraction reads: the geo modules `EXTRACTION` imports (all of each package's
+    modules), the vocabulary folder, the gazetteer's data files and each theatre's control baseline."""
+    seen: dict[str, Path] = {}
+    todo = list(EXTRACTION)
+    while todo:
+        name = todo.pop()
+        f = _module_file(name)
+        if f is None or name in seen:
+            continue
+        seen[name] = f
+        todo += _geo_imports(f, name)
+        if f.name == "__init__.py":
+            todo += [f"{name}.{p.stem}" for p in f.parent.glob("*.py") if p.stem != "__init__"]
+    from .gazetteer import data_files
+
+    files = set(seen.values()) | {p for p in paths.VOCABULARY.rglob("*") if p.is_file()} | set(data_files())
+    files |= {paths.ROOT / t["baseline"] for t in theatre.load_all() if t.get("baseline")}
+    return sorted(files)
 
 
 @functools.lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """A fingerprint of the code and data that turn an article into incidents.
+    """A fingerprint of the code and data that turn an article into incidents (`fingerprint_files`).
 
     Stored with each article, it lets a re-ingest skip an unchanged text quickly yet redo it after
-    the extractor, the vocabulary or the gazetteer changed.
+    the extractor, the vocabulary, the gazetteer or a theatre's baseline changed.
     """
-    from .gazetteer import data_files
-
-    here = Path(__file__).resolve().parent
-    files = [f for n in _PIPELINE_FILES for f in ([here / n] if n.endswith(".py") else sorted((here / n).rglob("*.py")))]
-    files += sorted((here / "data").rglob("*")) + data_files()
     h = hashlib.sha1()
-    for f in files:
+    for f in fingerprint_files():
         if f.is_file():
-            h.update(f.relative_to(here.parent).as_posix().encode() + b"\0")
+            h.update(f.relative_to(paths.ROOT).as_posix().encode() + b"\0")
             h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
-def _one_line(e: BaseException) -> str:
-    msg = " ".join(str(e).split())
-    return f"{type(e).__name__}: {msg[:300]}" if msg else type(e).__name__
+class _Stored:
+    """The `skip` of a serial ingest: whether the store holds this text from this pipeline, asked as
+    each file comes, so that an article another ingest stored meanwhile is not extracted again."""
 
+    def __init__(self, conn, version: str):
+        self.conn, self.version = conn, version
 
-class _TooSlow(BaseException):
-    """Raised by the alarm; a BaseException so that no `except Exception` in the extractor swallows it."""
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float):
-    """Interrupt the block after `seconds` (SIGALRM: main thread on Unix only, elsewhere no limit)."""
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise _TooSlow
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _read_and_extract(f: Path, conn, gaz, version: str):
-    """(Report, article, incidents) for one file; the report is final unless incidents must be stored."""
-    try:
-        with _time_limit(FILE_TIME_LIMIT_S):
-            article = read_file(f)
-            if article.published is None:
-                raise ArticleError(f, "no publication date line")
-            stored = store.unchanged(conn, article, version)
-            if stored is not None:
-                return Report(str(f), True, stored, unchanged=True), None, None
-            incidents = extract(article, gaz)
-    except ArticleError as e:
-        return Report(str(f), False, reason=e.reason), None, None
-    except _TooSlow:
-        reason = f"took over {FILE_TIME_LIMIT_S} s, the per-file limit (too long an article?)"
-        return Report(str(f), False, reason=reason), None, None
-    except store.StoreError:  # the database went away while checking `unchanged`: the ingest stops
-        raise
-    except Exception as e:  # a bug met on one file must cost that file, not the ingest
-        return Report(str(f), False, reason=f"internal error: {_one_line(e)}"), None, None
-    notes = [w for w in article.warnings if w != "no publication date line"]
-    return Report(str(f), True, len(incidents), notes=notes), article, incidents
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return store.stored_count(self.conn, *key, self.version) is not None
 
 
 def _database_failed(e: Exception) -> bool:
@@ -215,16 +212,12 @@ def _outcomes(files: list[Path], conn, version: str, workers: int, scheduler, st
     """(Report, article, incidents) per file in input order: here, or on local processes or a Dask cluster.
 
     Workers only read and extract; the store is written here, one transaction per article. `started` is
-    an extraction of these files already under way (`parallel.extract_files` with nothing to skip).
+    an extraction of these files already under way (`workers.extract_files` with nothing to skip).
     """
-    if workers == 1 and scheduler is None:
-        gaz = _gazetteer()
-        for f in files:
-            yield _read_and_extract(f, conn, gaz, version)
-        return
     if started is None:
-        from .parallel import extract_files
-        started = extract_files(files, workers, scheduler, skip=store.stored_texts(conn, version))
+        serial = workers == 1 and scheduler is None
+        skip = _Stored(conn, version) if serial else store.stored_texts(conn, version)
+        started = extract_files(files, workers, scheduler, skip=skip)
     for f, got, incidents in started:
         if isinstance(got, str):
             yield Report(str(f), False, reason=got), None, None
@@ -256,7 +249,6 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
             # A new store has nothing to skip: the workers start now, and a helper creates the store (GDAL,
             # about half a second) meanwhile, while this process loads the gazetteer the local workers share
             # or waits for the Dask workers to load theirs.
-            from .parallel import extract_files
             creating = _start_creating(db, scheduler)
             try:
                 started = stack.enter_context(contextlib.closing(extract_files(files, workers, scheduler)))
@@ -284,7 +276,7 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
                     except Exception as e:
                         if _database_failed(e):
                             raise
-                        rep = Report(str(f), False, reason=f"internal error: {_one_line(e)}")  # this article's value
+                        rep = Report(str(f), False, reason=f"internal error: {one_line(e)}")  # this article's value
                 reports.append(rep)
                 print(rep.line(), file=out)
                 done = k
@@ -295,8 +287,8 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
             if not _database_failed(e):
                 raise
             named = isinstance(e, store.StoreError)  # its message names the database already
-            reason = f"not ingested: database error ({str(e) if named else _one_line(e)})"
-            why = str(e) if named else f"{store.display_name(db)}: cannot write ({_one_line(e)})"
+            reason = f"not ingested: database error ({str(e) if named else one_line(e)})"
+            why = str(e) if named else f"{store.display_name(db)}: cannot write ({one_line(e)})"
             print(f"error: {_printable(why)}; stopping", file=sys.stderr)
             for g in files[done:]:
                 reports.append(Report(str(g), False, reason=reason))

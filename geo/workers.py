@@ -1,4 +1,7 @@
-"""Read and extract articles on several processes or on a Dask cluster, results in input order.
+"""Read and extract articles, here, on several processes or on a Dask cluster, results in input order.
+
+`process_file` is what every ingest does with one file before storing it, serial or not, under the
+same per-file time limit.
 
 Extraction is pure Python and CPU-bound, so threads would not help: each worker process loads the
 gazetteer once (``Gazetteer.load`` is cached per process) and reads its own files. Results come back
@@ -8,15 +11,22 @@ one transaction per article. Work goes out in batches (fewer round trips) throug
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import math
 import os
+import signal
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from itertools import islice
 
 from .extract import extract
 from .reader import ArticleError, read_bytes, read_data, read_file
 from .records import Article, Incident
+from .store import StoreError, article_id
+
+FILE_TIME_LIMIT_S = 120  # reading and extracting one file; a news article takes well under a second
 
 #: (Article, incidents) or (reason it was skipped, []); incidents is None for an article in `skip`.
 Outcome = tuple["Article | str", "list[Incident] | None"]
@@ -38,33 +48,81 @@ def warm(skip: Iterable = ()) -> None:
     _SKIP = frozenset(skip)
 
 
-def _one_line(e: BaseException) -> str:
+def one_line(e: BaseException) -> str:
+    """An exception as a short line for a report."""
     msg = " ".join(str(e).split())
     return f"{type(e).__name__}: {msg[:300]}" if msg else type(e).__name__
 
 
-def process_file(path, gazetteer=None, skip: frozenset = frozenset(), data: bytes | None = None) -> Outcome:
-    """What the serial ingest does with one file before storing it.
+class _TooSlow(BaseException):
+    """Raised when a file runs past the limit; a BaseException so that no `except Exception` in the
+    extractor swallows it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Interrupt the block after `seconds` with `_TooSlow`: by SIGALRM in a process's main thread (the
+    serial ingest, a local worker), else (a Dask worker's thread) by an exception set on this thread.
+    Either lands between two Python bytecodes, so a stuck extraction is stopped wherever it loops."""
+    if not seconds:
+        yield
+        return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        def on_alarm(signum, frame):
+            raise _TooSlow
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    ident, lock, state = threading.get_ident(), threading.Lock(), {"done": False}
+
+    def interrupt():
+        with lock:
+            if not state["done"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(_TooSlow))
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:  # no interrupt once the block is left, so none can land in the caller's code
+            state["done"] = True
+        timer.cancel()
+
+
+def process_file(path, gazetteer=None, skip: Container = frozenset(), data: bytes | None = None) -> Outcome:
+    """What every ingest (serial, local workers, Dask) does with one file before storing it.
 
     Returns (Article, incidents); (Article, None) when ``(article_id, sha1)`` is in `skip` (stored
     already by this pipeline: not extracted again); or (reason, []) when the file cannot be used:
-    the ``ArticleError`` reason, "no publication date line", or "internal error: ..." for a bug met
-    on this file, which must cost that file and not the ingest. `data`: the file's bytes, read by
-    the caller (then `path` only names it).
+    the ``ArticleError`` reason, "no publication date line", "took over N s, the per-file limit", or
+    "internal error: ..." for a bug met on this file, which must cost that file and not the ingest.
+    `data`: the file's bytes, read by the caller (then `path` only names it). A `StoreError` from
+    `skip` (the serial ingest asks its store) stops the ingest.
     """
     try:
-        article = read_file(path) if data is None else read_data(data, path)
-        if article.published is None:
-            return "no publication date line", []
-        if skip:
-            from .store import article_id
-            if (article_id(article), article.sha1) in skip:
+        with time_limit(FILE_TIME_LIMIT_S):
+            article = read_file(path) if data is None else read_data(data, path)
+            if article.published is None:
+                return "no publication date line", []
+            if skip and (article_id(article), article.sha1) in skip:
                 return article, None
-        return article, extract(article, gazetteer or _gazetteer())
+            return article, extract(article, gazetteer or _gazetteer())
     except ArticleError as e:
         return getattr(e, "reason", str(e)), []
+    except _TooSlow:
+        return f"took over {FILE_TIME_LIMIT_S} s, the per-file limit (too long an article?)", []
+    except StoreError:
+        raise
     except Exception as e:  # noqa: BLE001 - a bug met on one file must cost that file, not the ingest
-        return f"internal error: {_one_line(e)}", []
+        return f"internal error: {one_line(e)}", []
 
 
 def run_batch(paths: list, skip: Iterable | None = None) -> list[Outcome]:
@@ -121,7 +179,7 @@ def _batch_size(n: int, slots: int) -> int:
     return max(1, min(32, math.ceil(n / (slots * 8))))
 
 
-def extract_files(paths: Iterable, workers: int | None = 1, scheduler=None, *, skip: Iterable = (),
+def extract_files(paths: Iterable, workers: int | None = 1, scheduler=None, *, skip: Container = frozenset(),
                   batch_size: int | None = None) -> Iterator[tuple[object, Article | str, list[Incident] | None]]:
     """An iterator of ``(path, Article or reason, incidents)`` for every path, in input order (see `process_file`).
 
@@ -136,10 +194,12 @@ def extract_files(paths: Iterable, workers: int | None = 1, scheduler=None, *, s
     overlap. Exhaust the iterator or `close()` it to release the workers.
 
     `skip` holds ``(store.article_id(article), article.sha1)`` pairs already stored by the current
-    pipeline: those files are read but not extracted (their incidents come back as None).
+    pipeline: those files are read but not extracted (their incidents come back as None). Sent to
+    workers, it must be a set; here (one worker) any container, such as a store asked file by file.
     """
     items = list(paths)
-    skip = frozenset(skip)
+    if scheduler is not None or workers != 1:
+        skip = frozenset(skip)
     if scheduler is not None:
         gen = _on_dask(items, scheduler, skip, batch_size)
     else:

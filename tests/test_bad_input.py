@@ -18,9 +18,10 @@ from datetime import date, timedelta
 import pytest
 
 from conftest import ROOT
-from geo import pipeline, store
+from geo import ingest as pipeline
+from geo import store, workers
 from geo.store import gpkg
-from geo.pipeline import exit_code, ingest
+from geo.ingest import exit_code, ingest
 from geo.reader import MAX_BYTES, ArticleError, decode, read_file, read_text
 
 GOOD = ("Shelling reported near Terter\n\nOctober 14, 2020\n\n"
@@ -174,14 +175,14 @@ def test_an_unexpected_exception_costs_one_file(tmp_path, monkeypatch):
     d.mkdir()
     for name in ("a.txt", "b.txt", "c.txt"):
         (d / name).write_text(GOOD.replace("Shelling reported", f"Report {name}"))
-    real = pipeline.extract
+    real = workers.extract
 
     def flaky(article, gaz):
         if article.file == "b.txt":
             raise RuntimeError("boom\nsecond line")
         return real(article, gaz)
 
-    monkeypatch.setattr(pipeline, "extract", flaky)
+    monkeypatch.setattr(workers, "extract", flaky)
     reports, out = _ingest([d], tmp_path / "t.gpkg")
     lines = _lines(out)
     assert lines["b.txt"] == "skipped: internal error: RuntimeError: boom second line"
@@ -391,15 +392,15 @@ def test_a_file_too_slow_to_extract_is_skipped(tmp_path, monkeypatch):
     d.mkdir()
     (d / "a_slow.txt").write_text(GOOD.replace("Shelling reported", "Slow one"))
     (d / "b_fine.txt").write_text(GOOD)
-    real = pipeline.extract
+    real = workers.extract
 
     def slow(article, gaz):
         while article.file == "a_slow.txt":
             time.sleep(0.01)
         return real(article, gaz)
 
-    monkeypatch.setattr(pipeline, "extract", slow)
-    monkeypatch.setattr(pipeline, "FILE_TIME_LIMIT_S", 0.5)
+    monkeypatch.setattr(workers, "extract", slow)
+    monkeypatch.setattr(workers, "FILE_TIME_LIMIT_S", 0.5)
     reports, out = _ingest([d], tmp_path / "t.gpkg")
     lines = _lines(out)
     assert lines["a_slow.txt"] == "skipped: took over 0.5 s, the per-file limit (too long an article?)"

@@ -12,7 +12,7 @@ from shapely.geometry import Point, shape
 
 from geo import frontline as fl
 from geo import store
-from geo.pipeline import ingest
+from geo.ingest import ingest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ARTICLES = [SHARED / "seeds", SHARED / "eval" / "dev" / "articles"]

@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from geo import pipeline, store
+from geo import ingest as pipeline
+from geo import store
 from geo.lexicon import sub_event_ranks
 from geo.store import gpkg
-from geo.pipeline import exit_code, ingest
+from geo.ingest import exit_code, ingest
 
 TOWNS = ["Terter", "Ganja", "Barda", "Stepanakert", "Martakert", "Fuzuli", "Goranboy", "Aghdam"]
 

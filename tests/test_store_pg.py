@@ -21,7 +21,7 @@ import pytest
 from conftest import FIXTURES, ROOT
 from geo import store
 from geo.__main__ import main
-from geo.pipeline import ingest
+from geo.ingest import ingest
 from test_store import _article, _event, _write_articles
 
 PASSWORD = "s3cret-Pw"

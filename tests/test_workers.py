@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from geo.extract import extract
-from geo.parallel import extract_files, process_file, run_shipped
+from geo.workers import extract_files, process_file, run_shipped
 from geo.reader import read_file
 from geo.store import article_id
 
@@ -71,7 +73,7 @@ def test_bad_worker_count(corpus):
 def test_internal_error_costs_one_file(monkeypatch, corpus, gazetteer):
     def boom(article, gazetteer):
         raise RuntimeError("rule\nexploded")
-    monkeypatch.setattr("geo.parallel.extract", boom)
+    monkeypatch.setattr("geo.workers.extract", boom)
     reason, incs = process_file(corpus[0], gazetteer)
     assert (reason, incs) == ("internal error: RuntimeError: rule exploded", [])
 
@@ -99,3 +101,65 @@ def test_closing_early_releases_the_workers(corpus, serial):
     assert next(it) == serial[0]
     it.close()
     assert list(extract_files([], workers=2)) == []
+
+
+def _slow_on(name: str, real):
+    def slow(article, gazetteer):
+        while Path(article.file).name == name:  # until the time limit stops it
+            time.sleep(0.01)
+        return real(article, gazetteer)
+    return slow
+
+
+@pytest.fixture
+def slow_folder(tmp_path, corpus, monkeypatch):
+    """Two articles, one of which never finishes extracting; a limit of half a second."""
+    import geo.workers
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "fine.txt").write_bytes(corpus[0].read_bytes())
+    (d / "slow.txt").write_bytes(corpus[1].read_bytes())
+    monkeypatch.setattr(geo.workers, "extract", _slow_on("slow.txt", geo.workers.extract))
+    monkeypatch.setattr(geo.workers, "FILE_TIME_LIMIT_S", 0.5)
+    return d
+
+
+def _lines(out: io.StringIO) -> dict[str, str]:
+    return {Path(k).name: v for k, _, v in (line.partition(": ") for line in out.getvalue().splitlines()) if v}
+
+
+LIMIT = "skipped: took over 0.5 s, the per-file limit (too long an article?)"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_local_workers_skip_a_file_past_the_time_limit(slow_folder, tmp_path, workers):
+    from geo.ingest import exit_code, ingest
+    out = io.StringIO()
+    reports = ingest([str(slow_folder)], str(tmp_path / f"w{workers}.gpkg"), out=out, progress=False, workers=workers)
+    lines = _lines(out)
+    assert lines["slow.txt"] == LIMIT and lines["fine.txt"].endswith("incident(s)") and exit_code(reports) == 1
+
+
+def test_dask_workers_skip_a_file_past_the_time_limit(slow_folder, tmp_path):
+    """On a Dask worker extraction runs in a thread, where no alarm signal reaches it: the limit holds anyway."""
+    distributed = pytest.importorskip("dask.distributed")
+    from geo.ingest import exit_code, ingest
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        out = io.StringIO()
+        reports = ingest([str(slow_folder)], str(tmp_path / "d.gpkg"), out=out, progress=False, scheduler=client)
+    lines = _lines(out)
+    assert lines["slow.txt"] == LIMIT and lines["fine.txt"].endswith("incident(s)") and exit_code(reports) == 1
+
+
+def test_the_fingerprint_covers_what_extraction_reads_and_nothing_else():
+    from geo import ingest, paths
+    files = {f.relative_to(paths.ROOT).as_posix() for f in ingest.fingerprint_files()}
+    for needed in ("geo/reader.py", "geo/extract/__init__.py", "geo/dates.py", "geo/lexicon.py", "geo/merge.py",
+                   "geo/theatre.py", "geo/records.py", "geo/data/events.json", "data/places.geojson",
+                   "data/control_baseline.geojson"):
+        assert needed in files, needed
+    assert {f for f in files if f.startswith("geo/gazetteer/")} == {
+        f"geo/gazetteer/{p.name}" for p in (paths.PACKAGE / "gazetteer").glob("*.py")}
+    for left_out in ("geo/store/", "geo/map/", "geo/ingest.py", "geo/export.py", "app.py"):
+        assert not any(f.startswith(left_out) for f in files), left_out

@@ -19,7 +19,7 @@ from .schema import (ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, JS
 
 __all__ = ["StoreError", "LAYER", "COLUMNS", "JSON_COLUMNS", "EVENT_COLUMNS", "EVENTS_VERSION", "ARTICLE_COLUMNS",
            "PG_PREFIXES", "backend", "is_postgres", "display_name", "exists", "connect", "article_id", "save_article",
-           "unchanged", "stored_texts", "analyze", "load_incidents", "event_features", "load_events",
+           "unchanged", "stored_count", "stored_texts", "analyze", "load_incidents", "event_features", "load_events",
            "merged_in_memory", "articles", "stamp"]
 
 PG_PREFIXES = ("postgresql://", "postgres://")  # a --db starting so names a PostGIS database
@@ -70,9 +70,14 @@ def save_article(conn, article: Article, incidents: list[Incident], pipeline: st
 
 def unchanged(conn, article: Article, pipeline: str) -> int | None:
     """The stored incident count when this very text was already stored by this pipeline, else None."""
+    return stored_count(conn, article_id(article), article.sha1, pipeline)
+
+
+def stored_count(conn, aid: str, sha1: str, pipeline: str) -> int | None:
+    """`unchanged` by the article's id and text hash."""
     r = backend(conn).execute(conn, "SELECT sha1, pipeline, n_incidents FROM articles WHERE article_id = ?",
-                              (article_id(article),)).fetchone()
-    if r and article.sha1 and r[0] == article.sha1 and r[1] == pipeline:
+                              (aid,)).fetchone()
+    if r and sha1 and r[0] == sha1 and r[1] == pipeline:
         return r[2]
     return None
 
