@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths, store, theatre
-from .workers import FILE_TIME_LIMIT_S, extract_files, one_line  # noqa: F401 - the limit is the ingest's too
+from .workers import extract_files, one_line
 
 #: Where extraction starts: reading a file, finding its places, extracting its incidents. What they
 #: import from geo, and the data they read, make the fingerprint.
