@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=gazetteer_cli.run_resolve)
     c = sub.add_parser("control", help="build the pre-war control baseline of the front-line layer")
     csub = c.add_subparsers(dest="control_command", required=True)
-    from . import control_build
+    from .build import control as control_build
     b = csub.add_parser("build", help="build data/control_baseline.geojson from Natural Earth boundaries")
     control_build.add_build_args(b)
     b.set_defaults(func=control_build.run_build)

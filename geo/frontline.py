@@ -1,6 +1,6 @@
 """Front line: the territory each side holds on a given day, and the line between, from capture reports.
 
-Surface. The pre-war baseline (`data/control_baseline.geojson`, see geo.control_build) gives each side's
+Surface. The pre-war baseline (`data/control_baseline.geojson`, see geo.build.control) gives each side's
 area exactly. Every populated place of the theatre (gazetteer class P, in the theatre's
 `control.place_countries`, inside its bbox) starts with the side whose baseline area holds it and owns
 a Voronoi cell. Cells are built from that side's places only, per part of its area (an exclave with no

@@ -23,7 +23,7 @@ def test_basemap_rebuilds_identically_from_shared(tmp_path):
     boundaries = SHARED / "data" / "boundaries"
     if not (boundaries / "ne_10m_breakaway_caucasus.geojson").exists():
         pytest.skip("../shared boundaries not present")
-    from geo.basemap_build import main
+    from geo.build.basemap import main
     out = tmp_path / "basemap.geojson"
     assert main(["--boundaries", str(boundaries), "--out", str(out)]) == 0
     assert json.loads(out.read_text()) == json.loads(BASEMAP.read_text())

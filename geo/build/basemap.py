@@ -7,7 +7,7 @@ map readable. Sources, in ../shared/data/boundaries (Natural Earth 10m, public d
 extent). Countries are clipped to a frame around the theatres and simplified so the file stays
 small; the sources, their sha256 and the parameters are written into the file's ``metadata``.
 
-    python -m geo.basemap_build [--boundaries DIR] [--out data/basemap.geojson]
+    python -m geo.build.basemap [--boundaries DIR] [--out data/basemap.geojson]
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import paths, theatre
+from .. import paths, theatre
 
 DEFAULT_BOUNDARIES = paths.BOUNDARIES
 DEFAULT_OUT = paths.BASEMAP
@@ -80,7 +80,7 @@ def build(boundaries: Path, frame: tuple[float, float, float, float] | None = No
             "note": "Natural Earth outline: the de facto extent before the 2020 war"}})
     meta = {
         "description": "Offline vector basemap: country borders and the theatres' regions.",
-        "built_by": "python -m geo.basemap_build",
+        "built_by": "python -m geo.build.basemap",
         "sources": [{"file": f"shared/data/boundaries/{name}", "sha256": _sha256(boundaries / name)}
                     for name in (COUNTRIES, BREAKAWAY)],
         "licence": "Natural Earth, public domain. Made with Natural Earth.",
@@ -96,7 +96,7 @@ def _inset(frame, by: float = 1.0):
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m geo.basemap_build", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m geo.build.basemap", description=__doc__.split("\n\n")[0])
     ap.add_argument("--boundaries", type=Path, default=DEFAULT_BOUNDARIES)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--tolerance", type=float, default=TOLERANCE_DEG, help="simplification, degrees")

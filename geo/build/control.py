@@ -18,10 +18,10 @@ import json
 import sys
 from pathlib import Path
 
-from . import paths
-from .geometry import GRID, geojson_geometry, polygons
-from .theatre import DEFAULT_THEATRE, theatre_file
-from .theatre import load as load_theatre
+from .. import paths
+from ..geometry import GRID, geojson_geometry, polygons
+from ..theatre import DEFAULT_THEATRE, theatre_file
+from ..theatre import load as load_theatre
 
 DEFAULT_BOUNDARIES = paths.BOUNDARIES
 BUILD_COMMAND = "python -m geo control build --boundaries DIR --out data/control_baseline.geojson"
