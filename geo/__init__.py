@@ -1,6 +1,6 @@
 """Conflict news to a browsable incident and front-line map.
 
-The pipeline flows one way, one module per stage:
-reader -> gazetteer (mentions, places) -> dates -> extract -> merge -> store -> frontline -> export -> app.
+Data flows one way (README, "How it works"): ingest and workers -> reader -> gazetteer/ -> dates ->
+extract/ -> merge -> store/ -> frontline -> export -> map/ and app.py.
 """
 __version__ = "0.1.0"
