@@ -91,7 +91,7 @@ def _filters(table: IncidentTable) -> Filters:
 
 
 class _ProgressOut(io.StringIO):
-    """Receives geo.pipeline.ingest's report lines and moves a progress bar, one step per file."""
+    """Receives geo.ingest.ingest's report lines and moves a progress bar, one step per file."""
 
     def __init__(self, bar, total: int):
         super().__init__()

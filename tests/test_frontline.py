@@ -400,7 +400,7 @@ def test_made_up_articles_move_the_line_only_as_far_as_their_evidence(tmp_path):
     """Ten invented articles through the whole pipeline: a claim denied then conceded (Fuzuli), a premature
     claim undone by the claimant's own attacks on the town (Martakert), a capture several outlets report and
     a later retrospective sentence (Shusha), a handover plan (Kalbajar), a capital named only as a landmark."""
-    from geo.pipeline import ingest
+    from geo.ingest import ingest
     db = tmp_path / "front.gpkg"
     ingest([str(ROOT / "tests" / "fixtures" / "front")], str(db), out=io.StringIO(), progress=False)
     incs = store.load_incidents(db)

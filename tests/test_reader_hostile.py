@@ -13,7 +13,7 @@ import pytest
 
 from geo import store
 from geo.extract import extract
-from geo.pipeline import ingest
+from geo.ingest import ingest
 from geo.reader import _OpenSkipped, decode, read_file, read_text
 
 PAGE = ("<html><head><title>Shelling</title><meta name='date' content='2020-10-14'></head><body>"
