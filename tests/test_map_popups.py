@@ -32,3 +32,12 @@ def test_popup_shows_every_field_and_every_source():
         assert text in h, text
     assert h.count("<a ") == 4
     assert "Casualties: not reported" in popup_html(fixture_incident())
+
+
+def test_popup_shows_the_reason_escaped():
+    i = fixture_incident(notes=f"trigger 'shelled' (attack); place {HOSTILE[1]} = Tartar; actor1 {HOSTILE[0]}")
+    h = popup_html(i)
+    assert "Why this incident:<ul class='reason'><li>trigger &#x27;shelled&#x27; (attack)</li>" in h
+    assert "<li>place &lt;script&gt;alert(1)&lt;/script&gt; = Tartar</li>" in h
+    assert "{{" not in h and "{%" not in h
+    assert "Why this incident" not in popup_html(fixture_incident())

@@ -38,6 +38,7 @@ MAP_CSS = """
 .incident-popup { font-size: 12px; max-width: 340px; }
 .incident-popup ul { margin: 2px 0 4px; padding-left: 16px; }
 .incident-popup .evidence li { font-style: italic; }
+.incident-popup .reason li { color: #444; }
 .map-legend { background: rgba(255,255,255,.93); padding: 5px 8px; border-radius: 4px; font-size: 11px;
   line-height: 17px; box-shadow: 0 0 4px rgba(0,0,0,.3); max-width: 340px; }
 .map-legend .grid { display: grid; grid-template-columns: auto auto auto; column-gap: 8px; }

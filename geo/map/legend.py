@@ -19,6 +19,15 @@ legend.onAdd = function () {
     return div;
 };
 legend.addTo(map);
+map.on('popupopen', function (e) {
+    var size = map.getSize(), pad = 10;
+    var top = legend.getContainer().getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
+    var below = size.y - top + pad;
+    e.popup.options.autoPanPaddingTopLeft = [pad, pad];
+    e.popup.options.autoPanPaddingBottomRight = [pad, below];
+    e.popup.options.maxHeight = Math.max(120, size.y - below - 4 * pad - 40);
+    e.popup.update();
+});
 """
 
 
@@ -57,5 +66,9 @@ def legend_html(sel: Selection, mode: str, size_deg: float, sides: dict | None, 
 
 
 def add_legend(m, html: str) -> None:
-    """The legend (HTML from `legend_html`) as a control in the bottom right corner."""
+    """The legend (HTML from `legend_html`) as a control in the bottom right corner.
+
+    Controls sit above every map pane, so an open popup is panned clear above the legend and, when
+    longer than the space left, scrolls (Leaflet's maxHeight) instead of running under it.
+    """
     m.add_child(Script(_LEGEND_JS, html, "Legend"))

@@ -1,4 +1,5 @@
-"""An incident's popup and tooltip: every field, claim, denial, evidence sentence and source, escaped."""
+"""An incident's popup and tooltip: every field, claim, denial, evidence sentence, source and the reason
+(which trigger, date rule, place and actor rule made it), all escaped."""
 from __future__ import annotations
 
 from ..records import Incident, Source
@@ -48,6 +49,9 @@ def popup_html(i: Incident) -> str:
         rows.append(f"Evidence:<ul class='evidence'>{ev}</ul>" + (f"(+{more} more sentences)" if more > 0 else ""))
     srcs = "".join(f"<li>{_source_html(s)}</li>" for s in i.sources)
     rows.append(f"Sources:<ul class='sources'>{srcs}</ul>" if srcs else "Sources: none recorded")
+    reason = "".join(f"<li>{e(part)}</li>" for part in i.notes.split("; ") if part.strip())
+    if reason:
+        rows.append(f"Why this incident:<ul class='reason'>{reason}</ul>")
     return "<div class='incident-popup'>" + "<br>".join(rows) + "</div>"
 
 

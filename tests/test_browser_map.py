@@ -1,0 +1,97 @@
+"""The map as a user works with it, in Chromium with every non-local request blocked: popups clear of
+the legend, showing why each incident was made. One app serves the tests of this module.
+"""
+from __future__ import annotations
+
+import pytest
+
+from browser_util import ARTIFACTS, MAP_IFRAME, TIMEOUT_MS, Recorder, launch, require_playwright, streamlit_app
+from geo import store
+from geo.records import Article, Incident, Source
+
+pytestmark = pytest.mark.browser
+
+PLACES = [("Khankendi", 39.8177, 46.7528), ("Shusha", 39.7583, 46.7484), ("Laçın", 39.6408, 46.5469),
+          ("Aghdam", 39.9911, 46.9297), ("Tartar", 40.3422, 46.9322), ("Hadrut", 39.5200, 47.0300)]
+LONG = "A sentence of evidence long enough to wrap over several lines of the popup, as reports do. " * 6
+NOTES = "trigger 'shelled' (attack); date from the <b>publication</b> day; place 'X' = X; actor1 unknown"
+
+
+def _db(path):
+    src = Source("a.txt", "https://example.org/a", "A report", "2020-10-10")
+    incs = [Incident(id=f"m{k}", event_date=f"2020-10-{1 + k:02d}", time_precision=1,
+                     event_type="Battles" if k % 2 else "Explosions/Remote violence", sub_event_type="Armed clash",
+                     actor1="Azerbaijan" if k % 2 else "Armenia", actor2="Armenia" if k % 2 else "Azerbaijan",
+                     location=name, country="AZ", admin1=None, lat=lat, lon=lon, geo_precision=1, fatalities=k,
+                     claimed_by=["Azerbaijan"], sources=[src] * 3, evidence=[LONG, LONG, LONG], notes=NOTES)
+            for k, (name, lat, lon) in enumerate(PLACES)]
+    with store.connect(path) as conn:
+        store.save_article(conn, Article("a.txt", "A report", None, [], []), incs)
+
+
+@pytest.fixture(scope="module")
+def sync_api():
+    return require_playwright()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    db = tmp_path_factory.mktemp("map") / "map.gpkg"
+    _db(db)
+    with streamlit_app("app.py", "streamlit_app_map.log", {"GEO_DB": str(db)}) as url:
+        yield url
+
+
+@pytest.fixture
+def page(sync_api, app):
+    recorder = Recorder()
+    with sync_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            context = browser.new_context(viewport={"width": 1200, "height": 900})
+            context.route("**/*", recorder.route)
+            page = context.new_page()
+            page.recorder = recorder
+            page.goto(app, timeout=TIMEOUT_MS)
+            page.wait_for_selector("h1", timeout=TIMEOUT_MS)
+            yield page
+        finally:
+            browser.close()
+    assert not recorder.blocked, f"non-local requests: {recorder.blocked}"
+    assert not recorder.local_errors, recorder.local_errors
+
+
+def _frame(page):
+    frame = page.wait_for_selector(MAP_IFRAME, timeout=TIMEOUT_MS).content_frame()
+    frame.wait_for_selector(".incident-marker", timeout=TIMEOUT_MS)
+    return frame
+
+
+RECTS_JS = """() => {
+    const r = s => { const b = document.querySelector(s).getBoundingClientRect();
+                     return {left: b.left, right: b.right, top: b.top, bottom: b.bottom}; };
+    const c = document.querySelector('.leaflet-popup-content');
+    return {popup: r('.leaflet-popup-content-wrapper'), legend: r('.map-legend'), map: r('.leaflet-container'),
+            scrolls: c.scrollHeight > c.clientHeight + 1, text: c.textContent};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def test_popup_shows_the_reason_and_stays_clear_of_the_legend(page):
+    frame = _frame(page)
+    for k in range(frame.locator(".incident-marker").count()):
+        frame.evaluate("k => document.querySelectorAll('.incident-marker')[k].click()", k)
+        frame.wait_for_selector(".leaflet-popup-content", timeout=TIMEOUT_MS)
+        page.wait_for_timeout(700)  # the pan that makes room for the popup
+        rects = frame.evaluate(RECTS_JS)
+        assert not _overlap(rects["popup"], rects["legend"]), rects
+        assert rects["popup"]["top"] >= rects["map"]["top"], rects
+        assert rects["scrolls"], "a popup longer than the room above the legend scrolls"
+        assert "Why this incident:" in rects["text"] and "the <b>publication</b> day" in rects["text"]
+        assert frame.evaluate("document.querySelectorAll('.leaflet-popup-content b').length") == 1  # the type only
+        page.screenshot(path=str(ARTIFACTS / f"map_popup_{k}.png"))
+        frame.evaluate("document.querySelector('.leaflet-popup-close-button').click()")
+        frame.wait_for_selector(".leaflet-popup-content", state="detached", timeout=TIMEOUT_MS)
