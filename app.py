@@ -24,6 +24,10 @@ SAMPLE = paths.SAMPLE
 PLAY_DELAY = float(os.environ.get("GEO_PLAY_DELAY", "0.8"))  # seconds per day of playback
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
 UPLOAD_TYPES = ["txt", "md", "text", "html", "htm"]
+CONSERVATIVE = ("The conservative reported figure, as ACLED counts it: only tolls reported for one incident "
+                "(a day and a place), the lowest where reports differ, a toll repeated by the same source on "
+                "the next day counted once; combined 'killed and wounded' figures and cumulative claims are "
+                "never counted.")
 
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
@@ -198,8 +202,8 @@ def main() -> None:
     counts = sel.counts()
     c = st.columns(5)
     c[0].metric("Incidents shown", f"{counts['incidents']:,}")
-    c[1].metric("Reported fatalities", f"{counts['fatalities']:,}")
-    c[2].metric("Reported injured", f"{counts['injured']:,}")
+    c[1].metric("Reported fatalities", f"{counts['fatalities']:,}", help=CONSERVATIVE)
+    c[2].metric("Reported injured", f"{counts['injured']:,}", help=CONSERVATIVE)
     c[3].metric("Places", f"{counts['places']:,}")
     c[4].metric("Days", f"{counts['days']:,}")
     front = _front(db, stamp if origin.startswith("database") else ("sample",), table, f.end)
@@ -215,7 +219,10 @@ def main() -> None:
         st_folium(m, height=620, use_container_width=True, returned_objects=[], key="map")
     with right:
         st.subheader("Incidents per day")
-        st.altair_chart(timeline_chart(sel), width="stretch")
+        if len(sel):
+            st.altair_chart(timeline_chart(sel), width="stretch")
+        else:
+            st.info("No incident matches the filters.")
         st.subheader("Export")
         _downloads(sel, origin, front, f.end)
     st.subheader("Incidents")

@@ -184,3 +184,35 @@ def test_unreadable_database_shows_an_error_and_the_sample(monkeypatch, tmp_path
     at = _run(monkeypatch, bad)
     assert "not an incident GeoPackage" in at.error[0].value
     assert "database unreadable" in at.caption[0].value and _shown(at) > 0
+
+
+def _toll_db(path):
+    src, other = Source("a.txt", None, "A", "2020-10-05"), Source("b.txt", None, "B", "2020-10-05")
+
+    def inc(k, day, location, fatalities, sources, time_precision=1, geo_precision=1):
+        return Incident(id=f"t{k}", event_date=day, time_precision=time_precision, event_type="Battles",
+                        sub_event_type="Armed clash", actor1="Azerbaijan", actor2="Armenia", location=location,
+                        country="AZ", admin1=None, lat=39.8, lon=46.7 + k / 10, geo_precision=geo_precision,
+                        fatalities=fatalities, sources=sources)
+
+    incs = [inc(0, "2020-10-02", "Shusha", 5, [src]), inc(1, "2020-10-03", "Shusha", 5, [src]),  # one strike, two days
+            inc(2, "2020-10-04", "Shusha", 5, [other]),  # another source, another day: counted
+            inc(3, "2020-10-01", "Tartar", 2, [src]),
+            inc(4, "2020-10-05", "Nagorno-Karabakh", 2300, [src], geo_precision=3),  # a region's figure
+            inc(5, "2020-10-06", "Tartar", 40, [src], time_precision=2)]  # a week's figure
+    with store.connect(path) as conn:
+        store.save_article(conn, Article("a.txt", "A", None, [], []), incs)
+
+
+def test_headline_counts_conservative_tolls_and_table_is_newest_first(monkeypatch, tmp_path):
+    db = tmp_path / "tolls.gpkg"
+    _toll_db(db)
+    at = _run(monkeypatch, db)
+    fatalities = next(m for m in at.metric if m.label == "Reported fatalities")
+    assert fatalities.value == "12" and "conservative" in fatalities.help
+    days = list(at.dataframe[-1].value["date"])
+    assert days == sorted(days, reverse=True) and len(days) == 6
+    assert not at.info and at.get("vega_lite_chart")
+    at.text_input(key="q").input("nowhere").run()
+    assert _shown(at) == 0 and at.info[0].value == "No incident matches the filters."
+    assert not at.get("vega_lite_chart")

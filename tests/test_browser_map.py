@@ -82,6 +82,7 @@ def _overlap(a, b) -> bool:
 
 def test_popup_shows_the_reason_and_stays_clear_of_the_legend(page):
     frame = _frame(page)
+    assert page.get_by_text("Deploy", exact=True).count() == 0  # the toolbar of an offline viewer
     for k in range(frame.locator(".incident-marker").count()):
         frame.evaluate("k => document.querySelectorAll('.incident-marker')[k].click()", k)
         frame.wait_for_selector(".leaflet-popup-content", timeout=TIMEOUT_MS)

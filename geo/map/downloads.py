@@ -27,12 +27,11 @@ EXTRA_COLUMNS = ["claimed_by", "denied_by", "injured", "source_urls"]
 
 def table_rows(sel: Selection, limit: int | None = None) -> list[dict]:
     """The filtered incidents for st.dataframe, newest first."""
-    incs = sel.incidents if limit is None or len(sel) <= limit else \
-        [sel.table.incidents[k] for k in sel.idx[-limit:].tolist()]
+    incs = [sel.table.incidents[k] for k in sel.newest_first()[:limit].tolist()]
     return [{"date": i.event_date, "type": i.sub_event_type or i.event_type, "location": i.location,
              "actor1": i.actor1, "actor2": i.actor2, "reported by": ", ".join(i.claimed_by),
              "denied by": ", ".join(i.denied_by), "fatalities": i.fatalities, "injured": i.injured,
-             "sources": ", ".join(source_name(s) for s in i.sources)} for i in reversed(incs)]
+             "sources": ", ".join(source_name(s) for s in i.sources)} for i in incs]
 
 
 def source_name(s: Source) -> str:

@@ -61,6 +61,8 @@ class IncidentTable:
         self.lon = np.fromiter((i.lon for i in incs), dtype=np.float64, count=n)
         self.fatalities = np.fromiter((i.fatalities or 0 for i in incs), dtype=np.int64, count=n)
         self.injured = np.fromiter((i.injured or 0 for i in incs), dtype=np.int64, count=n)
+        self.one_incident = np.fromiter((i.time_precision == 1 and i.geo_precision < 3 for i in incs), dtype=bool,
+                                        count=n)
         self.type_names, self.type_code = _codes([i.event_type or "" for i in incs])
         actor_names, codes = _codes([i.actor1 or "" for i in incs] + [i.actor2 or "" for i in incs])
         self.actor_names = actor_names
@@ -155,13 +157,40 @@ class Selection:
         incs = self.table.incidents
         return [incs[k] for k in self.idx.tolist()]
 
+    def tolls(self) -> tuple[int, int]:
+        """Conservative reported fatalities and injured, as ACLED counts them: only the tolls of incidents
+        placed to the day and to a settlement (a week's or a region's figure is a summary, not one
+        incident's), the lower figure where reports differ (geo.merge), and a toll reported at the same
+        place on consecutive days by the same source counted once (one strike dated two ways)."""
+        t = self.table
+        k = self.idx[t.one_incident[self.idx] & ((t.fatalities[self.idx] > 0) | (t.injured[self.idx] > 0))]
+        k = k[np.lexsort((t.day[k], t.location_code[k]))]
+        last: dict[tuple, tuple] = {}
+        fatalities = injured = 0
+        for j in k.tolist():
+            key = (int(t.location_code[j]), int(t.fatalities[j]), int(t.injured[j]))
+            day, files = t.day[j], t.incidents[j].source_files()
+            prev = last.get(key)
+            last[key] = (day, files)
+            if prev is not None and (day - prev[0]).astype(int) <= 1 and prev[1] & files:
+                continue
+            fatalities += key[1]
+            injured += key[2]
+        return fatalities, injured
+
+    def newest_first(self) -> np.ndarray:
+        """The selection's indices by date, newest first (ties in load order)."""
+        t = self.table
+        return self.idx[np.argsort(-t.day[self.idx].astype(np.int64), kind="stable")]
+
     def counts(self) -> dict:
         t, k = self.table, self.idx
         types = np.bincount(t.type_code[k], minlength=len(t.type_names)) if len(k) else []
+        fatalities, injured = self.tolls()
         return {
             "incidents": int(len(k)),
-            "fatalities": int(t.fatalities[k].sum()),
-            "injured": int(t.injured[k].sum()),
+            "fatalities": fatalities,
+            "injured": injured,
             "places": int(len(np.unique(t.location_code[k]))),
             "days": int(len(np.unique(t.day[k]))),
             "by_event_type": {t.type_names[c]: int(v) for c, v in enumerate(types) if v},
