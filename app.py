@@ -24,6 +24,7 @@ SAMPLE = paths.SAMPLE
 PLAY_DELAY = float(os.environ.get("GEO_PLAY_DELAY", "0.8"))  # seconds per day of playback
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
 UPLOAD_TYPES = ["txt", "md", "text", "html", "htm"]
+QUICK_DATES = ("last day", "last 7 days", "one day")
 CONSERVATIVE = ("The conservative reported figure, as ACLED counts it: only tolls reported for one incident "
                 "(a day and a place), the lowest where reports differ, a toll repeated by the same source on "
                 "the next day counted once; combined 'killed and wounded' figures and cumulative claims are "
@@ -35,8 +36,15 @@ def load(db: str, stamp: tuple) -> tuple[IncidentTable, str]:
     """All incidents of the database, merged across articles as in an export (or the sample), as
     columns; shared by sessions until the database changes."""
     if db and store.exists(db):
-        return IncidentTable(store.load_events(db)), f"database {store.display_name(db)}"
-    return IncidentTable(read_geojson(SAMPLE)), "bundled sample (seed articles)"
+        return IncidentTable(store.load_events(db), place_ids), f"database {store.display_name(db)}"
+    return IncidentTable(read_geojson(SAMPLE), place_ids), "bundled sample (seed articles)"
+
+
+@st.cache_data(show_spinner="Looking the place up…", max_entries=256)
+def place_ids(query: str) -> list[int]:
+    """The gazetteer ids of every place a query may name, in any of its spellings ("Stepanakert" → Khankendi)."""
+    from geo.gazetteer import Gazetteer
+    return [p.geonameid for p in Gazetteer.load().search(query)]
 
 
 def _play(lo: date, hi: date) -> None:
@@ -45,6 +53,14 @@ def _play(lo: date, hi: date) -> None:
         end = start
     st.session_state["dates"] = (start, end)
     st.session_state["playing"] = True
+
+
+def _quick(lo: date, hi: date, choice: str) -> None:
+    """Quick date choices: the last day, the last 7 days, or one day (the range's first day, to slide)."""
+    start = st.session_state.get("dates", (lo, hi))[0]
+    st.session_state["dates"] = {"last day": (hi, hi), "last 7 days": (max(lo, hi - timedelta(days=6)), hi),
+                                 "one day": (start, start)}[choice]
+    st.session_state["playing"] = False
 
 
 def _stop() -> None:
@@ -70,6 +86,9 @@ def _date_filter(lo: date, hi: date) -> tuple[date, date]:
     else:
         kw = {"value": (lo, hi)}
     start, end = st.slider("Dates", min_value=lo, max_value=hi, key="dates", bind="query-params", **kw)
+    for col, choice in zip(st.columns(3), QUICK_DATES):
+        col.button(choice.capitalize(), key=f"quick_{choice.replace(' ', '_')}", on_click=_quick,
+                   args=(lo, hi, choice), width="stretch")
     if st.session_state.get("playing"):
         st.button("■ Stop", on_click=_stop, key="stop", help="Stop the playback")
     else:
@@ -88,8 +107,9 @@ def _filters(table: IncidentTable) -> Filters:
     claimants = st.multiselect("Reported by", table.claimants(), key="by", bind="query-params",
                                help="Who the articles say reported the incident")
     casualties = st.checkbox("Only incidents with casualties", key="casualties", bind="query-params")
-    place = st.text_input("Place", key="q", bind="query-params", placeholder="e.g. Tartar",
-                          help="Part of a place name; accents and case are ignored")
+    place = st.text_input("Place", key="q", bind="query-params", placeholder="e.g. Stepanakert",
+                          help="Any name of the place, in any script (Stepanakert or Khankendi, Shushi or "
+                               "Shusha), or part of the name shown; accents and case are ignored")
     return Filters(start.isoformat(), end.isoformat(), tuple(actors), tuple(types), tuple(claimants),
                    bool(casualties), place.strip())
 
@@ -188,7 +208,7 @@ def main() -> None:
     except store.StoreError as e:
         stamp = ("unreadable",)
         st.error(str(e))
-        table, origin = IncidentTable(read_geojson(SAMPLE)), "bundled sample (database unreadable)"
+        table, origin = IncidentTable(read_geojson(SAMPLE), place_ids), "bundled sample (database unreadable)"
     with st.sidebar:
         _ingest_panel(db)
     st.title("Conflict incident map")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
+
 import pytest
 import streamlit.elements.widgets.button as st_button
 from streamlit.testing.v1 import AppTest
@@ -216,3 +218,39 @@ def test_headline_counts_conservative_tolls_and_table_is_newest_first(monkeypatc
     at.text_input(key="q").input("nowhere").run()
     assert _shown(at) == 0 and at.info[0].value == "No incident matches the filters."
     assert not at.get("vega_lite_chart")
+
+
+def _named_db(path):
+    """Incidents stored under GeoNames' names, which news spell otherwise."""
+    places = [("Khankendi", 146970), ("Laçın", 147625), ("Shusha", 147105), ("Aghdam", 148619), ("Tartar", 584871)]
+    incs = [Incident(id=f"n{k}", event_date=f"2020-10-{1 + 3 * k:02d}", time_precision=1, event_type="Battles",
+                     sub_event_type="Armed clash", actor1="Azerbaijan", actor2="Armenia", location=name, country="AZ",
+                     admin1=None, lat=39.8, lon=46.7 + k / 10, geo_precision=1, geonameid=gid,
+                     sources=[Source("n.txt", None, "N", "2020-10-20")])
+            for k, (name, gid) in enumerate(places)]
+    with store.connect(path) as conn:
+        store.save_article(conn, Article("n.txt", "N", None, [], []), incs)
+
+
+@pytest.mark.parametrize("query, location", [("Stepanakert", "Khankendi"), ("Lachin", "Laçın"),
+                                             ("Shushi", "Shusha"), ("Ağdam", "Aghdam"), ("khank", "Khankendi")])
+def test_place_search_finds_incidents_by_any_name(monkeypatch, tmp_path, query, location):
+    db = tmp_path / "named.gpkg"
+    _named_db(db)
+    at = _run(monkeypatch, db, {"q": query})
+    assert _shown(at) == 1 and list(at.dataframe[-1].value["location"]) == [location]
+
+
+def test_quick_date_choices(monkeypatch, tmp_path):
+    db = tmp_path / "named.gpkg"
+    _named_db(db)
+    at = _run(monkeypatch, db)
+    lo, hi = at.slider(key="dates").value
+    at.button(key="quick_last_day").click().run()
+    assert at.slider(key="dates").value == (hi, hi) and _shown(at) == 1
+    at.slider(key="dates").set_value((lo, hi)).run()
+    at.button(key="quick_last_7_days").click().run()
+    assert at.slider(key="dates").value == (hi - timedelta(days=6), hi) and _shown(at) == 3
+    at.button(key="quick_one_day").click().run()
+    start = at.slider(key="dates").value[0]
+    assert at.slider(key="dates").value == (start, start) and _shown(at) == 1

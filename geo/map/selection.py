@@ -39,6 +39,9 @@ def fold(text: str) -> str:
     return unidecode(text.replace("ə", "a").replace("Ə", "A").replace("ǝ", "a")).casefold().strip()
 
 
+_NO_ID = np.iinfo(np.int64).min  # no gazetteer id (curated places have negative ones)
+
+
 def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
     names = sorted(set(values))
     index = {v: k for k, v in enumerate(names)}
@@ -51,7 +54,10 @@ class IncidentTable:
     Built once per load (the app caches it); treat it as immutable.
     """
 
-    def __init__(self, incidents: list[Incident]):
+    def __init__(self, incidents: list[Incident], search=None):
+        """``search`` maps a place query to the gazetteer ids it may mean (every name, any script), so the
+        place filter finds "Stepanakert" stored as Khankendi; without it the filter matches the stored names."""
+        self.search = search
         self.incidents = list(incidents)
         incs = self.incidents
         n = len(incs)
@@ -68,6 +74,8 @@ class IncidentTable:
         self.actor_names = actor_names
         self.actor1, self.actor2 = codes[:n], codes[n:]
         self.location_names, self.location_code = _codes([i.location or "" for i in incs])
+        self.geonameid = np.fromiter((i.geonameid if i.geonameid is not None else _NO_ID for i in incs),
+                                     dtype=np.int64, count=n)
         claims: dict[str, list[int]] = {}
         for k, i in enumerate(incs):
             for c in dict.fromkeys(i.claimed_by):
@@ -134,7 +142,11 @@ class IncidentTable:
         query = fold(f.place or "")
         if query:
             hits = [k for k, name in enumerate(self.location_names) if query in fold(name)]
-            keep &= np.isin(self.location_code, np.asarray(hits, dtype=np.int32))
+            named = np.isin(self.location_code, np.asarray(hits, dtype=np.int32))
+            if self.search is not None:
+                ids = [g for g in self.search(f.place.strip()) if g is not None]
+                named |= np.isin(self.geonameid, np.asarray(ids, dtype=np.int64))
+            keep &= named
         return keep
 
     def select(self, f: Filters) -> Selection:
