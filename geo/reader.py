@@ -821,12 +821,12 @@ def read_data(data: bytes, path: str | Path) -> Article:
         raise ArticleError(p, str(e)) from None
     if not text.strip():
         raise ArticleError(p, "empty file")
-    article = read_text(text, file=_file_name(p))
+    article = read_text(text, file=path_text(p.name))
     article.warnings[:0] = notes
     return article
 
 
-def _file_name(p: Path) -> str:
-    """The file's name as text that can be stored and printed: bytes of a name that are not UTF-8 (from
-    another system; Python holds them as lone surrogates, which no encoder accepts) written as '\\xNN'."""
-    return os.fsencode(p.name).decode("utf-8", "backslashreplace")
+def path_text(path: str | Path) -> str:
+    """A path as text that can be stored and printed: bytes of a name that are not UTF-8 (from another
+    system; Python holds them as lone surrogates, which no encoder accepts) written as '\\xNN'."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")

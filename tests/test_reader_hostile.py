@@ -14,7 +14,7 @@ import pytest
 from geo import store
 from geo.extract import extract
 from geo.ingest import ingest
-from geo.reader import _OpenSkipped, decode, read_file, read_text
+from geo.reader import _OpenSkipped, decode, path_text, read_file, read_text
 
 PAGE = ("<html><head><title>Shelling</title><meta name='date' content='2020-10-14'></head><body>"
         "<p>Armenian forces shelled {place} overnight, wounding two civilians, the ministry said.</p>{extra}"
@@ -124,3 +124,4 @@ def test_a_name_decoded_from_bytes_reads_back_as_the_same_file(tmp_path):
     path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/\xd2\xe5\xf0\xf2\xe5\xf0.txt"))
     path.write_text(TEXT.format(place="Terter"), encoding="utf-8")
     assert read_file(path).file == "\\xd2\\xe5\\xf0\\xf2\\xe5\\xf0.txt"
+    assert path_text(path.parent / "d\udce9j\u00e0") == f"{tmp_path}/d\\xe9j\u00e0"
