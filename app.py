@@ -86,9 +86,9 @@ def _date_filter(lo: date, hi: date) -> tuple[date, date]:
     else:
         kw = {"value": (lo, hi)}
     start, end = st.slider("Dates", min_value=lo, max_value=hi, key="dates", bind="query-params", **kw)
-    for col, choice in zip(st.columns(3), QUICK_DATES):
+    for col, choice in zip(st.columns([0.9, 1.2, 0.9], gap="small"), QUICK_DATES):
         col.button(choice.capitalize(), key=f"quick_{choice.replace(' ', '_')}", on_click=_quick,
-                   args=(lo, hi, choice), width="stretch")
+                   args=(lo, hi, choice), width="content", type="tertiary")
     if st.session_state.get("playing"):
         st.button("■ Stop", on_click=_stop, key="stop", help="Stop the playback")
     else:

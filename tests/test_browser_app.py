@@ -147,6 +147,8 @@ def test_app_with_network_tiles(sync_api, tmp_path, articles_dir):
             page.goto(url, timeout=TIMEOUT_MS)
             _wait_drawn(page)
             frame = _map_frame(page)
+            frame.evaluate("Array.from(document.querySelectorAll('.leaflet-control-layers-base label'))"
+                           ".find(l => l.textContent.includes('OpenStreetMap')).querySelector('input').click()")
             frame.wait_for_function("document.querySelectorAll('img.leaflet-tile-loaded').length > 0",
                                     timeout=TIMEOUT_MS)
             assert frame.wait_for_selector(".map-legend").is_visible()

@@ -1,5 +1,6 @@
 """The map as a user works with it, in Chromium with every non-local request blocked: popups clear of
-the legend, showing why each incident was made. One app serves the tests of this module.
+the legend, showing why each incident was made; the offline basemap by default, named by zoom. One app
+serves the tests of this module.
 """
 from __future__ import annotations
 
@@ -96,3 +97,27 @@ def test_popup_shows_the_reason_and_stays_clear_of_the_legend(page):
         page.screenshot(path=str(ARTIFACTS / f"map_popup_{k}.png"))
         frame.evaluate("document.querySelector('.leaflet-popup-close-button').click()")
         frame.wait_for_selector(".leaflet-popup-content", state="detached", timeout=TIMEOUT_MS)
+
+
+MAP_JS = "window.map_div"  # streamlit-folium's name for the map
+LABELS_JS = """() => ({towns: document.querySelectorAll('.settlement-label.rank-1').length,
+    villages: document.querySelectorAll('.settlement-label.rank-3').length,
+    names: Array.from(document.querySelectorAll('.settlement-label')).map(e => e.textContent)})"""
+
+
+def test_first_load_is_offline_with_settlement_names_by_zoom(page):
+    frame = _frame(page)
+    page.wait_for_timeout(1500)  # anything the first load would fetch
+    assert not page.recorder.tiles, f"tiles requested on first load: {page.recorder.tiles[:3]}"
+    assert frame.evaluate("document.querySelectorAll('.leaflet-tile').length") == 0
+    base = frame.evaluate("document.querySelector('.leaflet-control-layers-base input:checked')"
+                          ".parentElement.textContent")
+    assert "Offline basemap" in base
+    labels = frame.evaluate(LABELS_JS)
+    assert labels["towns"] > 0 and labels["villages"] == 0, labels
+    frame.evaluate(f"{MAP_JS}.setView([39.76, 46.75], 12, {{animate: false}})")
+    frame.wait_for_function("document.querySelectorAll('.settlement-label.rank-3').length > 0", timeout=TIMEOUT_MS)
+    near = frame.evaluate(LABELS_JS)
+    assert "Shusha" in near["names"] and near["villages"] > 0, near
+    page.screenshot(path=str(ARTIFACTS / "map_settlements_z12.png"))
+    assert not page.recorder.tiles

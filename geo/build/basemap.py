@@ -51,9 +51,34 @@ def _rounded(geom, decimals: int = DECIMALS):
     return set_precision(geom, 10 ** -decimals)
 
 
+def settlements(places: Path) -> dict:
+    """The theatres' settlements from the gazetteer as one kind "settlements" MultiPoint (a feature per
+    village would triple the file), with their names and ranks: 1 capitals, district seats and towns
+    of 10,000, 2 of 1,000, 3 villages; towns first, the most populous first."""
+    from ..gazetteer import data_files
+
+    boxes = [t["bbox"] for t in theatre.load_all()]
+    seen, rows = set(), []
+    for f in data_files(places):
+        for feat in json.loads(f.read_text(encoding="utf-8"))["features"]:
+            p, (lon, lat) = feat["properties"], feat["geometry"]["coordinates"][:2]
+            if p.get("feature_class") != "P" or p.get("feature_code") == "PPLH" or p.get("geonameid") in seen:
+                continue
+            if not any(b[0] <= lon <= b[2] and b[1] <= lat <= b[3] for b in boxes):
+                continue
+            seen.add(p.get("geonameid"))
+            pop, code = p.get("population") or 0, p.get("feature_code", "")
+            rank = 1 if code in ("PPLC", "PPLA") or pop >= 10_000 else 2 if pop >= 1_000 or code == "PPLA2" else 3
+            rows.append((rank, -pop, p["name"], round(lon, DECIMALS), round(lat, DECIMALS)))
+    rows.sort()
+    return {"type": "Feature", "geometry": {"type": "MultiPoint", "coordinates": [[r[3], r[4]] for r in rows]},
+            "properties": {"kind": "settlements", "name": "settlements", "names": [r[2] for r in rows], "ranks": [r[0] for r in rows]}}
+
+
 def build(boundaries: Path, frame: tuple[float, float, float, float] | None = None,
-          tolerance: float = TOLERANCE_DEG) -> dict:
-    """The basemap FeatureCollection: kind "country" polygons, kind "region" outlines, kind "label" points."""
+          tolerance: float = TOLERANCE_DEG, places: Path | None = None) -> dict:
+    """The basemap FeatureCollection: kind "country" polygons, kind "region" outlines, kind "label" points,
+    one kind "settlements" MultiPoint."""
     import geopandas as gpd
     from shapely.geometry import box, mapping
 
@@ -78,8 +103,10 @@ def build(boundaries: Path, frame: tuple[float, float, float, float] | None = No
         features.append({"type": "Feature", "geometry": mapping(geom), "properties": {
             "kind": "region", "name": row["NAME_EN"], "brk_a3": row["BRK_A3"],
             "note": "Natural Earth outline: the de facto extent before the 2020 war"}})
+    features.append(settlements(places or paths.PLACES))
     meta = {
-        "description": "Offline vector basemap: country borders and the theatres' regions.",
+        "description": "Offline vector basemap: country borders, the theatres' regions and their settlements' "
+                       "names (from the gazetteer, ranked so that towns show first and villages as one zooms in).",
         "built_by": "python -m geo.build.basemap",
         "sources": [{"file": f"shared/data/boundaries/{name}", "sha256": _sha256(boundaries / name)}
                     for name in (COUNTRIES, BREAKAWAY)],

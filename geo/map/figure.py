@@ -50,6 +50,10 @@ MAP_CSS = """
 .map-legend .line { display: inline-block; width: 16px; border-top: 3px solid #111; margin-right: 5px;
   vertical-align: middle; }
 .swatch { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 4px; }
+.settlement-label span { font: 11px sans-serif; color: #333; white-space: nowrap; text-shadow: 0 0 2px #fff,
+  0 0 2px #fff; position: relative; left: -50%; top: -7px; }
+.settlement-label.rank-1 span { font-weight: 600; font-size: 12px; }
+.settlement-label.rank-3 span { color: #555; font-size: 10px; }
 .basemap-label span { font: 600 12px sans-serif; color: #6b6b6b; letter-spacing: .12em; white-space: nowrap;
   text-transform: uppercase; text-shadow: 0 0 2px #fff; position: relative; left: -50%; }
 </style>
@@ -74,10 +78,11 @@ def build_map(data, front: list[dict] | None = None, front_day: str | None = Non
     sides = sides if sides is not None else theatre.get("sides", {})
     w, s, e, n = theatre.get("bbox", (-180.0, -85.0, 180.0, 85.0))  # without a theatre file, the world
     m = folium.Map(location=((s + n) / 2, (w + e) / 2), zoom_start=8, tiles=None, control_scale=True)
+    m.options["maxZoom"] = 18  # clustering needs the map's own: the tile layer, off by default, gives none
     m.get_root().header.add_child(Element(MAP_CSS), name="incident_map_css")
     folium.TileLayer("OpenStreetMap", attr="&copy; OpenStreetMap contributors",
-                     name="OpenStreetMap tiles (online)").add_to(m)
-    folium.FeatureGroup(name="Offline basemap only", overlay=False, show=False).add_to(m)
+                     name="OpenStreetMap tiles (online)", show=False).add_to(m)
+    folium.FeatureGroup(name="Offline basemap", overlay=False, show=True).add_to(m)
     if basemap:
         add_basemap(m, basemap)
     has_front = add_front_layers(m, front or [], sides, front_day)
