@@ -2,7 +2,6 @@
 import io
 import json
 import math
-import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -217,15 +216,6 @@ def test_geometries_are_valid_oriented_and_rounded():
     assert {(f["properties"]["controller"], f["properties"]["status"]) for f in claimed
             if f["properties"]["layer"] == "control"} == {("armenian", "confirmed"), ("azerbaijani", "confirmed"),
                                                           ("azerbaijani", "claimed")}
-
-
-def test_later_snapshots_are_fast():
-    incs = [report(f"f{i}", f"2020-10-{10 + i:02d}", (None, 39.6 + i * 0.02, 47.0)) for i in range(10)]
-    fl.snapshot(incs, "2020-10-01")
-    t0 = time.perf_counter()
-    for i in range(10):
-        fl.features(fl.snapshot(incs, f"2020-10-{10 + i:02d}"))
-    assert (time.perf_counter() - t0) / 10 < 0.3
 
 
 def _db(tmp_path) -> Path:

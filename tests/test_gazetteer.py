@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -239,32 +238,6 @@ def _article() -> str:
             "Diplomats in Moscow and Geneva urged both sides to respect the ceasefire along the line of contact, "
             "and observers warned that the Lachin corridor remained exposed to drone strikes. ")
     return (para * 20)[:5000]
-
-
-def _fresh_load() -> float:
-    t0 = time.perf_counter()
-    gz._load_cached.__wrapped__(str(gz.DEFAULT_PATH), gz.DEFAULT_THEATRE).mention_index()
-    return time.perf_counter() - t0
-
-
-def test_load_time():
-    elapsed = _fresh_load()
-    if elapsed >= 1.5:
-        elapsed = min(elapsed, _fresh_load())
-    assert elapsed < 1.5, elapsed
-
-
-def test_mention_time(g):
-    text = _article()
-    g.find_mentions(text)
-    best = min(_timed(g.find_mentions, text) for _ in range(5))
-    assert best < 0.005, best
-
-
-def _timed(fn, *args):
-    t0 = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - t0
 
 
 # ---- CLI and online fallback ----------------------------------------------------------------
