@@ -15,6 +15,8 @@ from geo import store
 from geo.__main__ import main
 from geo.records import Article, Incident, Source
 
+from front_util import check_control_and_line, outer_border
+
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "boundaries"
 BASELINE = ROOT / "data" / "control_baseline.geojson"
@@ -411,3 +413,26 @@ def test_made_up_articles_move_the_line_only_as_far_as_their_evidence(tmp_path):
         feats = fl.features(fl.snapshot(incs, day))
         got = {t: held(feats, *ll) for t, ll in towns.items()}
         assert got == {t: [changed.get(t, ("armenian", "confirmed"))] for t in towns}, day
+
+
+def test_the_exported_control_is_valid_and_its_line_is_the_border_between_the_sides(tmp_path):
+    """On each day the export's control polygons are valid and its front line runs where the two sides' areas
+    meet: not along the theatre's outer border, also where a gain (Kalbajar) reaches it."""
+    db, out = tmp_path / "t.gpkg", tmp_path / "out.geojson"
+    incs = [report("f1", "2020-10-17", FUZULI, location="Fuzuli"),
+            report("s1", "2020-11-08", SHUSHA, denied=("Armenia",), location="Shusha"),
+            report("k1", "2020-11-25", (586047, *KALBAJAR), sub=TRANSFER, precision=2, admin1="Kalbajar",
+                   claimed=(), location="Kalbajar District")]
+    for i in incs:
+        i.sources = [Source(f"{i.id}.txt", None, i.id, i.event_date)]
+    with store.connect(db) as conn:
+        store.save_article(conn, Article("t.txt", "t", date(2020, 11, 25), [], []), incs)
+    outer = outer_border()
+    seen = set()
+    for day in ("2020-09-27", "2020-10-17", "2020-11-08", "2020-11-21", "2020-11-25", "2020-12-02"):
+        assert main(["export", "--db", str(db), "--out", str(out), "--end", day, "--with-front-line"]) == 0
+        feats = json.loads(out.read_text(encoding="utf-8"))["features"]
+        check_control_and_line(feats, outer)
+        seen |= {f["properties"]["status"] for f in feats if f["properties"]["layer"] == "control"}
+    assert seen == {"confirmed", "claimed", "scheduled"}
+
