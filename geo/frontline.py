@@ -43,6 +43,7 @@ from typing import NamedTuple
 
 from .geometry import GRID, geojson_geometry, polygons
 from .paths import ROOT
+from . import theatre as theatres
 from .theatre import DEFAULT_THEATRE, theatre_file
 
 from . import frontline_evidence as ev
@@ -123,8 +124,7 @@ class _Setup:
 
         from .gazetteer import Gazetteer
         from .lexicon import load
-        tfile = theatre_file(key)
-        t = json.loads(tfile.read_text(encoding="utf-8"))
+        tfile, t = theatre_file(key), theatres.load(key)
         self.key, self.name, self.sides, self.start = key, t["name"], t["sides"], t.get("start")
         rules = t.get("control", {})
         try:

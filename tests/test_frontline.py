@@ -436,3 +436,24 @@ def test_the_exported_control_is_valid_and_its_line_is_the_border_between_the_si
         seen |= {f["properties"]["status"] for f in feats if f["properties"]["layer"] == "control"}
     assert seen == {"confirmed", "claimed", "scheduled"}
 
+
+def test_the_front_line_takes_its_theatre_from_geo_theatre(monkeypatch):
+    """geo.theatre is the one reader of the theatre files: what it hands out is what the front line uses."""
+    import copy
+
+    from geo import theatre
+    real = theatre._read
+
+    def edited(path):
+        t = copy.deepcopy(real(path))
+        t["sides"]["armenian"]["label"] = "Side A"
+        return t
+
+    monkeypatch.setattr(theatre, "_read", edited)
+    fl._setup.cache_clear()
+    try:
+        feats = fl.features(fl.snapshot([], "2020-10-01"))
+    finally:
+        fl._setup.cache_clear()
+    assert {f["properties"]["controller_name"] for f in feats if f["properties"]["layer"] == "control"} == {
+        "Side A", "Azerbaijani side"}
