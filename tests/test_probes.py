@@ -65,3 +65,38 @@ def test_weekly_summary_has_a_frame_per_clause(gazetteer):
 def test_rights_report_dates_each_town(gazetteer):
     incs = _incs(gazetteer, "p06_rights_report.txt")
     assert {("Barda", "2020-10-17"), ("Tartar", "2020-10-20")} <= set(incs)
+
+
+def test_wire_dates_an_event_by_the_span_before_the_main_one(gazetteer):
+    incs = _incs(gazetteer, "p07_wire_relative.txt")
+    assert ("Barda", "2020-11-03") in incs
+    ganja = incs[("Ganja", "2020-10-28")]  # 'came six days after a missile hit ... Ganja': Tuesday less six days
+    assert ganja.fatalities == 10 and "six days after" in ganja.notes
+    assert not [k for k in incs if k[0] == "Baku"]  # crowds celebrated there the capture of another town
+    assert incs[("Hadrut", "2020-11-02")].actor1 == "Azerbaijan"
+    assert "Tartar" not in {loc for loc, _ in incs}  # the dateline
+
+
+def test_ministry_list_of_villages_each_in_its_district(gazetteer):
+    incs = extract(read_file(PROBES / "p08_ministry_villages.txt"), gazetteer)
+    got = {(i.location, i.admin1, i.geo_precision) for i in incs}
+    assert got == {("Alxanlı", "Füzuli", 1), ("Shukyurbeyli", "Jabrayil", 1), ("Horovlu", "Jabrayil", 1)}
+    assert all(i.sub_event_type == "Government regains territory" for i in incs)
+
+
+def test_live_blog_summary_clause_and_also(gazetteer):
+    incs = _incs(gazetteer, "p09_live_summary.txt")
+    assert set(incs) == {("Tartar", "2020-10-12"), ("Goranboy", "2020-10-12")}  # the summary post is no incident
+    also = incs[("Goranboy", "2020-10-12")]  # 'was also shelled': the report and the day of the post before
+    assert (also.claimed_by, also.time_precision) == (["Azerbaijan"], 1)
+
+
+def test_translated_passive_agent_and_the_town(gazetteer):
+    incs = _incs(gazetteer, "p10_ombudsman_translated.txt")
+    assert {("Khojavend", "2020-10-14"), ("Khojavend", "2020-10-15")} <= set(incs)  # 'the town came under fire'
+    assert incs[("Horadiz", "2020-10-13")].claimed_by == ["Azerbaijan"]  # 'as reported by the ombudsman of X'
+
+
+def test_spelling_variant_takes_the_district_named_beside_it(gazetteer):
+    (inc,) = extract(read_file(PROBES / "p11_variant_district.txt"), gazetteer)
+    assert (inc.location, inc.admin1, inc.country) == ("Qaradağlı", "Tǝrtǝr", "AZ")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 
 from .. import dates
 from ..lexicon import Lexicon, load
@@ -25,7 +26,7 @@ from .reasons import reason
 from .speech import attributions, pronoun_speaker, speakers, unique
 from .tolls import casualties
 from .triggers import main_first, trigger_spans
-from .when import date_of, in_period
+from .when import date_of, days_before_main, in_period
 
 __all__ = ["extract", "casualties", "speakers", "incident_id", "merge_class", "merge_within", "absorb",
            "VIOLENT", "TERRITORY"]
@@ -104,17 +105,27 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 said_day = sw is not None and sw.explicit and not sw.background
                 ref = sw.day if said_day else published
             trigs = trigger_spans(s, lex)
+            summary = _summary_scopes(s, lex)
+            if summary:  # 'the truce that ended six weeks of fighting': the war told as a whole is no incident
+                trigs = [t for t in trigs if not any(a <= t[1].start() < b for a, b in summary)]
             body = s if not said else s.replace(said, " " * len(said))
             if trigs:
                 trigs = main_first(body, trigs, lex)
             w, date_rule = date_of(body, trigs, ref, theatre, lex)
-            if partial and w is not None and not w.explicit:  # a frame with no time of its own: the sentence's
-                w, date_rule = date_of(whole_s if not said else whole_s.replace(said, " " * len(said)),
+            whole_body = whole_s if not said else whole_s.replace(said, " " * len(said))
+            before_main = days_before_main(whole_body, own_clause(whole_body, trigs[0][1].start(), lex).start, ref,
+                                           lex) if partial and trigs and w is not None and not w.explicit else None
+            if before_main:  # '... came six days after a missile struck Y': the main clause's day less six
+                w, date_rule = before_main
+            elif partial and w is not None and not w.explicit:  # a frame with no time of its own: the sentence's
+                w, date_rule = date_of(whole_body,
                                        main_first(whole_s, trigger_spans(whole_s, lex), lex) or trigs, ref, theatre, lex)
             if said_day and w is not None and not w.explicit:
                 w, date_rule = dates.When(w.day, w.precision, explicit=True), "the quoted speaker's day"
             if w is not None and w.explicit and not w.background:
                 anchor, anchor_rule = w, date_rule
+            occasion = prev if prev and trigs and (w is None or not w.explicit) and \
+                lex.rx["same_occasion"].search(s) else None  # 'X was also shelled': the same report as just before
             claim, deny = speakers(s, lex)
             if partial and not (claim or deny):
                 claim, deny = speakers(whole_s, lex)
@@ -125,6 +136,8 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 last_speakers = [x for x in claim + deny if x != "Media"] or last_speakers
             elif pronoun_speaker(s):
                 claim, inherited = list(last_speakers), True
+            elif occasion:
+                claim = unique([c for i in occasion for c in i.claimed_by])
             may = lex.may_match(s)
             if "denial" in may and lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
                     inherited or not trigs):
@@ -136,7 +149,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             if deny and carried and not pick_places(s, mentions, lex, theatre, trigs):
                 for inc in carried:  # 'Yerevan denies it.': a denial of what was just reported
                     inc.denied_by += [d for d in deny if d not in inc.denied_by and d not in inc.claimed_by]
-            if s.rstrip().endswith("?") or "summary" in may and lex.rx["summary"].search(s):
+            if s.rstrip().endswith("?") or summary and not trigs:
                 pending = None
                 continue
             if trigs:  # in a long sentence a place far from every trigger belongs to another clause
@@ -160,6 +173,10 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 if when is not None and not when.explicit and own_clause(body, trigs[0][1].start(), lex).subordinate:
                     pending = None  # 'after the capture of X, ...', 'soldiers who died in the clashes': an earlier event
                     continue        # the sentence refers to, with no time of its own
+                if when is not None and not when.explicit and occasion:
+                    when = dates.When(date.fromisoformat(occasion[0].event_date), occasion[0].time_precision,
+                                      explicit=True)
+                    when_rule = "'also', with no time of its own: the day of the incident told just before"
                 if when is not None and not when.explicit and anchor is not None:
                     when = anchor  # a sentence with no time of its own speaks of the paragraph's last date
                     when_rule = f"no time in its clause: the paragraph's last date ({anchor_rule})"
@@ -173,7 +190,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 continue  # 'death' or 'killed' with no toll: a figure of speech or a reference, not a report
             places = places_here
             if trig.kind in ("capture", "transfer"):
-                places = objects_of_change(s, places, lex)
+                places = objects_of_change(s, places, lex, tm)
             if not places and towns_before and trig.kind != "casualty":
                 ref = lex.rx["settlement_anaphor"].search(s)
                 town = _last_town(named_towns[:towns_before], lex, theatre) if ref else None
@@ -253,6 +270,21 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             inc.denied_by += [d for d in deniers if d not in inc.denied_by and d not in inc.claimed_by
                               and inc.actor1 and lex.side(d) == lex.side(inc.actor1)]
     return merge_within(_fighting_goes_on(out, lex), lex.sub_event_ranks)
+
+
+def _summary_scopes(s: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """The spans that tell the war as a whole ('six weeks of fighting', 'the conflict has killed'), each to the end
+    of its clause: the triggers there are the summary's, those of the sentence's other clauses are events."""
+    if "summary" not in lex.may_match(s):
+        return []
+    out = []
+    for m in lex.rx["summary"].finditer(s):
+        if lex.rx["summary_over"].search(s[max(0, m.start() - 30):m.start()]):
+            return [(0, len(s))]  # 'in 44 days of fighting, troops shelled X': the whole sentence tells the war
+        start = max((c.end() for c in lex.rx["summary_scope_end"].finditer(s, 0, m.start())), default=0)
+        end = lex.rx["summary_scope_end"].search(s, m.end())
+        out.append((start, end.start() if end else len(s)))
+    return out
 
 
 def _fighting_goes_on(out: list[Incident], lex: Lexicon) -> list[Incident]:

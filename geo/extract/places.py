@@ -58,7 +58,7 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
     """
     if not mentions:
         return []
-    ok = [m for m in mentions if place_ok(sentence, m, lex, theatre)]
+    ok = [m for m in mentions if place_ok(sentence, m, lex, theatre) and not _qualifier(sentence, m, mentions)]
     heard = re.search(r"\b(?:heard|saw|witnessed|could hear)\b", sentence, re.I)
     ok = [m for m in ok if not lex.rx["observer_at"].search(sentence[max(0, m.start - 60):m.start])
           or (heard and any(t.kind == "attack" for t, _ in (
@@ -73,7 +73,7 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
                                                 sentence[max(0, m.start - 40):m.start], re.I)
                 or _DISTANCE.search(sentence[max(0, m.start - 40):m.start])]
         area = [m for m in precise if lex.rx["area_after"].search(sentence[m.end:m.end + 40])
-                or lex.rx["area_before"].search(sentence[max(0, m.start - 50):m.start])]
+                or _area_before(sentence, m, lex)]
         run = [precise[0]]
         for a, b in zip(precise, precise[1:]):  # 'the Tartar, Aghdam and Aghjabadi districts': all districts
             if re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+or)\s+", sentence[a.end:b.start]):
@@ -88,6 +88,24 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
     return [(m, m.place.geo_precision) for m in ok[:1]]
 
 
+_QUALIFIER_GAP = re.compile(r"\s*(?:,|\s+of|\s+in)\s+(?:the\s+)?", re.I)
+_QUALIFIER_NOUN = re.compile(r"\s+(?:district|region|rayon|province|marz|municipality)\b(?!\s+of\b)", re.I)
+
+
+def _qualifier(sentence: str, m: Mention, mentions: list[Mention]) -> bool:
+    """'A of the X district', 'A, X district', 'A in the X region': X says where A is, it is no place of its own
+    (the gazetteer has already read it to pick A among its homonyms)."""
+    return bool(_QUALIFIER_NOUN.match(sentence, m.end) or _QUALIFIER_NOUN.search(" " + m.text.split()[-1])) and any(
+        p.end <= m.start and _QUALIFIER_GAP.fullmatch(sentence, p.end, m.start) for p in mentions)
+
+
+def _area_before(sentence: str, m: Mention, lex: Lexicon) -> bool:
+    """'villages in the X district', 'positions near X': somewhere in the area of X; but 'the village of X' is X."""
+    a = lex.rx["area_before"].search(sentence[max(0, m.start - 50):m.start])
+    return bool(a) and not (m.place.feature_code == "PPL" and re.match(r"(?:villages?|settlements?)\s+of\b",
+                                                                       a.group(0), re.I))
+
+
 _LISTED = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,?\s+as well as)\s+(?:the\s+)?(?:(?:town|city|village|district|"
                      r"region)s?\s+of\s+)?", re.I)
 
@@ -97,9 +115,29 @@ def _between(sentence: str, a: Mention, b: Mention) -> str:
     return sentence[a.end:b.start] if a.end <= b.start else sentence[b.end:a.start]
 
 
-def objects_of_change(sentence: str, places: list[tuple[Mention, int]], lex: Lexicon) -> list[tuple[Mention, int]]:
+_OF_OBJECT = re.compile(r"(?:\s+of)?\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:(?:town|city|village|settlement|district|"
+                        r"region|capital)s?\s+of\s+)?(?:the\s+)?$", re.I)
+
+
+def objects_of_change(sentence: str, places: list[tuple[Mention, int]], lex: Lexicon,
+                      trigger: re.Match | None = None) -> list[tuple[Mention, int]]:
     """The places that changed hands: a place named as a reference point ('a highland above X', 'within striking
-    distance of X') is not taken; if every place is one, the change is near them (precision 2)."""
+    distance of X') is not taken; if every place is one, the change is near them (precision 2). After a noun of
+    change ('celebrated the capture of X', 'the liberation of X and Y') only its object and the places listed with
+    it changed hands."""
+    if trigger is not None and (trigger.group(0).lower().endswith(" of")
+                                or re.match(r"\s+of\s", sentence[trigger.end():])):
+        ordered = sorted(places, key=lambda x: x[0].start)
+        first = next((x for x in ordered if x[0].start >= trigger.end()
+                      and _OF_OBJECT.fullmatch(sentence[trigger.end():x[0].start])), None)
+        if first is not None:
+            kept, last = [first], first[0]
+            for x in ordered[ordered.index(first) + 1:]:
+                if not _LISTED.fullmatch(sentence[last.end:x[0].start]):
+                    break
+                kept.append(x)
+                last = x[0]
+            places = kept
     ref = [(m, pr) for m, pr in places if lex.rx["reference_before"].search(sentence[max(0, m.start - 50):m.start])]
     if len(ref) == len(places):
         return [(m, max(2, pr)) for m, pr in places]

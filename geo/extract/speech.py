@@ -28,7 +28,12 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
         into = deny if rx["denial_verbs"].fullmatch(verb) else claim
         by = re.match(r"\s+by\s+(?:the\s+)?", sentence[v.end():])
         if by:  # passive: 'a claim denied by Armenian officials'
-            agent = [a for a in actors if a[0] == v.end() + by.end()]
+            at = v.end() + by.end()
+            noun = rx["speaker_nouns"].match(sentence, at)
+            if noun:  # 'as reported by the ombudsman of X'
+                of = re.match(r"\s+(?:of|in|for)\s+(?:the\s+)?", sentence[noun.end():])
+                at = noun.end() + (of.end() if of else 0)
+            agent = [a for a in actors if a[0] in (v.end() + by.end(), at)]
             into += [a[2] for a in agent]
             if agent:
                 continue

@@ -1,7 +1,8 @@
 """Time: the date of a trigger's own clause, a truce it is dated against, and the bounds of an event date."""
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 from .. import dates
 from ..lexicon import Lexicon, Theatre
@@ -19,6 +20,30 @@ def _truce_day(theatre: Theatre, ref) -> str | None:
     """The day the latest truce of the theatre took effect, on or before `ref`."""
     days = [t[:10] for t in theatre.truces if t[:10] <= ref.isoformat()]
     return max(days) if days else None
+
+
+def days_before_main(whole: str, clause_start: int, ref, lex: Lexicon):
+    """(date, rule) of an event told in a clause 'N days after ...' against the main clause's time ('the strike on
+    X on Tuesday came six days after a missile struck Y'): the main clause's day less N; None when the clause is
+    no such clause or the main clause names no time."""
+    span = lex.rx["relative_span"].search(whole[max(0, clause_start - 40):clause_start])
+    if not span or not re.match(r"(?:after|since)\b", whole[clause_start:], re.I):
+        return None
+    main = dates.resolve(blank(whole, [(clause_start, len(whole))]), ref)
+    if main is None or not main.explicit or main.background:
+        return None
+    unit, n = span.group("unit").lower(), (span.group("n") or "").lower()
+    count = int(n) if n.isdigit() else 1 if n in ("a", "an") or n == "the" and unit == "day" \
+        else lex.rules["number_words"].get(n)
+    if unit.startswith(("hour", "minute")):
+        days = 0
+    elif count is None:
+        return None
+    else:
+        days = count * 7 if unit.startswith("week") else count
+    precision = max(main.precision, 2 if unit.startswith("week") else 1)
+    return (dates.When(main.day - timedelta(days=days), precision, explicit=True),
+            f"'{span.group(0).strip()} after' the main clause's day ({main.day.isoformat()})")
 
 
 def date_of(body: str, trigs: list, ref, theatre: Theatre | None, lex: Lexicon):

@@ -459,6 +459,17 @@ class Mentions:
             return big
         return cands
 
+    def _variant_place(self, k: str) -> int:
+        """The place a spelling variant means: of the theatre's places with its key, the one in the district named
+        beside it ('Garadaghli of the Terter district'), small places of that district included, else the first."""
+        vk = k[len(_VARIANT):]
+        cands = self._theatre_keys()[vk]
+        district = getattr(k, "district", None)
+        if district is None:
+            return cands[0]
+        inside = [i for i in (*cands, *self._small_tkeys().get(vk, ())) if self.all_places[i].admin1 == district]
+        return inside[0] if inside else cands[0]
+
     def has_homonyms(self, chosen: list[tuple[int, int, str]]) -> bool:
         """Whether a name of `spans(text)` has several places: only then can context change `mentions_at`."""
         return any(not k.startswith(_VARIANT) and len(self._effective(k)) > 1 for _, _, k in chosen)
@@ -479,7 +490,7 @@ class Mentions:
         mentions = []
         for start, end, k in chosen:
             if k.startswith(_VARIANT):
-                place = places[self._theatre_keys()[k[len(_VARIANT):]][0]]
+                place = places[self._variant_place(k)]
                 mentions.append(Mention(start, end, text[start:end], place, 92.0))
                 continue
             ek = (k, k.district, True) if type(k) is SpanKey else k
