@@ -16,8 +16,9 @@ What a report means, besides its weight:
   is dated to the eve of the ceasefire and weighed as retrospective.
 * an incident with `status: "planned"` and the theatre's `scheduled` transfers are plans: they count as one
   report on their day unless the holder has more, and the holding they give is `scheduled` until a report
-  says it happened. A report of the scheduled side taking a place of the district between the agreement
-  and the due day is read as the plan (weight 0).
+  says it happened. A scheduled transfer is about the district's places its side did not hold before the
+  war: the others are not handed over, so it is no evidence about them. A report of the scheduled side
+  taking a place of the district between the agreement and the due day is read as the plan (weight 0).
 * a `protected` place (theatre data: a capital) moves only on precision-1 reports from a sentence that
   names it and reports the capture of no other place; others are kept with weight 0 and a note.
 
@@ -196,7 +197,7 @@ def reports(incidents, setup, rules: Rules, day: date) -> list[Report]:
     out: list[Report] = [Report(sch.due, t, sch.to, rules.threshold, "scheduled", "theatre file",
                                 f"scheduled:{sch.geonameid}", note=sch.source)
                          for sch in rules.scheduled if sch.due <= day
-                         for t in setup.district(sch.geonameid, moved_only=True)]
+                         for t in setup.district(sch.geonameid, moved_only=True) if setup.places[t].side != sch.to]
     for inc in captures:
         if not (rules.start and _day(inc.event_date) < rules.start):
             out += _capture_reports(inc, targets[id(inc)], setup, rules, plans, by_sentence)

@@ -457,3 +457,12 @@ def test_the_front_line_takes_its_theatre_from_geo_theatre(monkeypatch):
         fl._setup.cache_clear()
     assert {f["properties"]["controller_name"] for f in feats if f["properties"]["layer"] == "control"} == {
         "Side A", "Azerbaijani side"}
+
+
+def test_a_scheduled_transfer_is_evidence_only_about_the_places_it_hands_over():
+    """The Aghdam district's villages that the Azerbaijani side held before the war are not handed over to it:
+    with no report at all, every place in the evidence is one the schedules move."""
+    entries = [e for f in fl.features(fl.snapshot([], "2020-12-02")) for e in f["properties"].get("evidence", [])]
+    assert {"Aghdam", "Kalbajar"} <= {e["place"] for e in entries}
+    assert [e["place"] for e in entries if e["timeline"][0]["holder"] == e["holder"]] == []
+    assert {(e["holder"], e["status"]) for e in entries} == {("azerbaijani", "scheduled")}
