@@ -389,15 +389,17 @@ def test_evidence_rows_tell_a_reader_who_holds_each_disputed_place_and_why():
 
 
 def test_made_up_articles_move_the_line_only_as_far_as_their_evidence(tmp_path):
-    """Ten invented articles through the whole pipeline: a claim denied then conceded (Fuzuli), a premature
-    claim undone by the claimant's own attacks on the town (Martakert), a capture several outlets report and
-    a later retrospective sentence (Shusha), a handover plan (Kalbajar), a capital named only as a landmark."""
+    """Twelve invented articles through the whole pipeline: a claim denied then conceded (Fuzuli), a premature
+    claim undone by the claimant's own attacks on the town (Martakert), a capture several outlets report, a
+    later retrospective sentence and the other side's lone claim to have retaken it (Shusha), a handover plan
+    (Kalbajar: scheduled), a scheduled handover a report says happened (Aghdam: confirmed), a capital named
+    only as a landmark."""
     from geo.ingest import ingest
     db = tmp_path / "front.gpkg"
     ingest([str(ROOT / "tests" / "fixtures" / "front")], str(db), out=io.StringIO(), progress=False)
     incs = store.load_incidents(db)
     towns = {"Fuzuli": FUZULI[1:], "Martakert": (40.2124, 46.8209), "Shusha": SHUSHA[1:], "Kalbajar": KALBAJAR,
-             "Stepanakert": STEPANAKERT[1:]}
+             "Stepanakert": STEPANAKERT[1:], "Aghdam": ARMENIAN["Aghdam"]}
     expected = {
         "2020-10-16": {},
         "2020-10-17": {"Fuzuli": ("azerbaijani", "claimed")},
@@ -405,9 +407,12 @@ def test_made_up_articles_move_the_line_only_as_far_as_their_evidence(tmp_path):
         "2020-10-21": {"Fuzuli": ("azerbaijani", "confirmed"), "Martakert": ("azerbaijani", "claimed")},
         "2020-10-23": {"Fuzuli": ("azerbaijani", "confirmed")},
         "2020-11-08": {"Fuzuli": ("azerbaijani", "confirmed"), "Shusha": ("azerbaijani", "confirmed")},
-        "2020-11-24": {"Fuzuli": ("azerbaijani", "confirmed"), "Shusha": ("azerbaijani", "confirmed")},
+        "2020-11-10": {"Fuzuli": ("azerbaijani", "confirmed"), "Shusha": ("azerbaijani", "confirmed")},
+        "2020-11-19": {"Fuzuli": ("azerbaijani", "confirmed"), "Shusha": ("azerbaijani", "confirmed")},
+        "2020-11-24": {"Fuzuli": ("azerbaijani", "confirmed"), "Shusha": ("azerbaijani", "confirmed"),
+                       "Aghdam": ("azerbaijani", "confirmed")},
         "2020-11-26": {"Fuzuli": ("azerbaijani", "confirmed"), "Shusha": ("azerbaijani", "confirmed"),
-                       "Kalbajar": ("azerbaijani", "scheduled")},
+                       "Aghdam": ("azerbaijani", "confirmed"), "Kalbajar": ("azerbaijani", "scheduled")},
     }
     for day, changed in expected.items():
         feats = fl.features(fl.snapshot(incs, day))
