@@ -38,6 +38,7 @@ _RELATIVE = [
 ]
 _MAY_VERB = re.compile(r"\bmay\s+(?:be|have|not|also|still|well|soon|never|\w+ed|\w+)\b", re.I)
 _DIGIT = re.compile(r"\d")
+_SINCE = re.compile(r"\b(?:since|until|till)\s+(?:last\s+)?$", re.I)
 # Which of the patterns with words may match: without a digit, and none of these, nothing dates a sentence.
 _MAY_DATE = screen({"decade": _DECADE_WORDS, "weekday": _WEEKDAY, "month": _MONTH_ONLY, "month_day": _MONTH_DAY,
                     "day_month": _DAY_MONTH, **{i: p for i, (p, _, _) in enumerate(_RELATIVE)}})
@@ -63,15 +64,18 @@ def _month(name: str) -> int:
 
 
 def _infer_year(month: int, day: int, published: date) -> date | None:
-    """A date written without its year: the one nearest before (or a few days after) publication."""
-    for year in (published.year, published.year - 1):
-        try:
-            d = date(year, month, day)
-        except ValueError:
-            return None
-        if d <= published + timedelta(days=3):
-            return d
-    return None
+    """A date written without its year: the one nearest before (or a few days after) publication; one that
+    falls within four months after it is a date to come ('by 20 November'), never last year's."""
+    try:
+        d = date(published.year, month, day)
+    except ValueError:
+        d = None
+    if d is not None and d <= published + timedelta(days=120):
+        return d
+    try:
+        return date(published.year - 1, month, day)
+    except ValueError:
+        return None
 
 
 def last_weekday(name: str, published: date) -> date:
@@ -120,7 +124,10 @@ def resolve(sentence: str, published: date | None) -> When | None:
             d = _infer_year(month, day, published)
             if d:
                 return When(d, 1, explicit=True)
-    m = _WEEKDAY.search(s) if "weekday" in may else None
+    days = list(_WEEKDAY.finditer(s)) if "weekday" in may else []
+    m = next((d for d in days if not _SINCE.search(s, max(0, d.start() - 12), d.start())), None)
+    if m is None and days and not any(i in may and pat.search(s) for i, (pat, _, _) in enumerate(_RELATIVE)):
+        m = days[0]  # 'since Sunday' dates only a sentence with no other time ('for the first time since Sunday')
     if m:
         d = last_weekday(m.group("wd"), published)
         night = re.search(rf"\b{m.group('wd')}\s+night\b|\bnight\s+(?:of|to)\s+{m.group('wd')}|overnight", s, re.I)

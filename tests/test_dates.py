@@ -73,3 +73,14 @@ def test_unicode_lookalikes_of_day_and_month_names_do_not_break_the_resolver():
         "Rockets hit the town on sunday night.", published)
     for s in ("Shelling resumed on frıday.", "On 3 ſeptember the village fell.", "Fighting on ſeptember 30."):
         resolve(s, published)
+
+
+def test_a_day_and_month_soon_after_publication_is_to_come_not_last_year():
+    assert resolve("Armenia is due to return the district by 20 November.", date(2020, 11, 12)).day == date(2020, 11, 20)
+    assert resolve("The shelling on 28 December was the worst.", date(2021, 1, 5)).day == date(2020, 12, 28)
+
+
+def test_since_a_weekday_yields_to_the_sentence_s_own_time():
+    assert resolve("Last night, for the first time since Sunday, the front was quiet.", date(2020, 7, 15)).day \
+        == date(2020, 7, 14)
+    assert resolve("Fighting has gone on since Sunday.", date(2020, 7, 15)).day == date(2020, 7, 12)

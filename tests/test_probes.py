@@ -100,3 +100,18 @@ def test_translated_passive_agent_and_the_town(gazetteer):
 def test_spelling_variant_takes_the_district_named_beside_it(gazetteer):
     (inc,) = extract(read_file(PROBES / "p11_variant_district.txt"), gazetteer)
     assert (inc.location, inc.admin1, inc.country) == ("Qaradağlı", "Tǝrtǝr", "AZ")
+
+
+def test_agency_roundup_eve_witnesses_and_ages(gazetteer):
+    incs = _incs(gazetteer, "p12_agency_roundup.txt")
+    assert incs[("Tartar", "2020-10-15")].time_precision == 1  # the eve of Friday's talks: Thursday
+    assert ("Mingachevir", "2020-10-16") in incs
+    assert "Ganja" not in {loc for loc, _ in incs}  # its residents heard the strike on another town
+    assert incs[("Qarayusifli", "2020-10-17")].fatalities == 3  # 'three civilians, aged 45, 62 and 71,'
+    assert "Aghdam" not in {loc for loc, _ in incs}  # a timetable is no event
+
+
+def test_live_blog_since_dates_nothing_and_people_in_a_town(gazetteer):
+    incs = _incs(gazetteer, "p13_liveblog_since.txt")
+    assert ("Baku", "2020-07-14") in incs  # 'last night', not the Sunday 'since' refers to; the only place
+    assert incs[("Tovuz", "2020-07-15")].injured == 4

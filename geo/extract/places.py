@@ -63,6 +63,9 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
     ok = [m for m in ok if not lex.rx["observer_at"].search(sentence[max(0, m.start - 60):m.start])
           or (heard and any(t.kind == "attack" for t, _ in (
               trigger_spans(sentence, lex) if trigs is None else trigs)))]
+    witnesses = [m for m in ok if lex.rx["witness_at"].search(sentence[max(0, m.start - 60):m.start])]
+    if witnesses and len(witnesses) < len(ok):  # 'residents of X said they heard missiles strike Y': Y
+        ok = [m for m in ok if m not in witnesses]
     directed = [m for m in ok if lex.rx["observer_direction"].search(sentence[max(0, m.start - 60):m.start])]
     if directed:
         return [(m, max(2, m.place.geo_precision)) for m in directed]

@@ -19,6 +19,9 @@ _CLAUSE_END = re.compile(r"[;:()]|\d")
 _EDGE_PUNCT = re.compile(r"^\W+|\W+$")
 
 
+_AGES = re.compile(r",?\s*\b(?:aged|ages?)\s+\d+(?:\s*(?:,|and|or|to)\s*\d+)*\s*,?|\s*\(\s*\d{1,3}\s*\)", re.I)
+
+
 def _number(tok: str, words: dict) -> int | None:
     t = tok.lower().replace(",", "")
     if t.isdigit():
@@ -52,7 +55,7 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
         cls = ("killed" if "casualty_lead_killed" in may and rx["casualty_lead_killed"].search(before) else
                "injured" if "casualty_lead_injured" in may and rx["casualty_lead_injured"].search(before) else None)
         if cls is None:
-            after = _CLAUSE_END.split(sentence[m.end():m.end() + 80])[0]
+            after = _CLAUSE_END.split(_AGES.sub(" ", sentence[m.end():m.end() + 80]))[0]  # 'three, aged 45 and 62, were killed
             for w in after.split()[:6]:
                 w = _EDGE_PUNCT.sub("", w)
                 if rx["killed"].fullmatch(w):

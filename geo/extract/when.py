@@ -66,6 +66,12 @@ def date_of(body: str, trigs: list, ref, theatre: Theatre | None, lex: Lexicon):
     if w.explicit:
         left = f"; times of {len(foreign)} other clause(s) left to their events" if foreign else ""
         return w, f"a time expression of its clause{left}"
+    eve = next((c for c in foreign if lex.rx["eve_opener"].match(body, c[0])), None)
+    if eve is not None:  # 'on the eve of talks on Friday, X shelled Y': the day before that event
+        other = dates.resolve(body[eve[0]:eve[1]], ref)
+        if other is not None and other.explicit and not other.background:
+            return (dates.When(other.day - timedelta(days=1), other.precision, explicit=True),
+                    f"the eve of another event of its sentence ({other.day.isoformat()})")
     t = lex.rx["truce_anchor"].search(body) if theatre is not None and theatre.truces else None
     day = _truce_day(theatre, ref) if t else None
     if day:
