@@ -10,6 +10,8 @@ holder's; since weights only add up, undoing a change needs more than the change
 What a report means, besides its weight:
 * a capture is for actor1's side; a handover whose actor1 is unknown, or held every place it names before
   the war (a side withdrawing), is for the other side. A claimant on the losing side makes it a concession.
+  A report about a district is about the places of the side that loses it (see `_district`), not about the
+  places of the district that the gaining side held already.
 * a denial by the losing side weighs for the holder; so does an attack by a side on a place it claims,
   reported after its first claim there ("fighting goes on in X").
 * a capture by force dated from the theatre's `ceasefire` day (the truce that held) is a past capture: it
@@ -32,6 +34,7 @@ attributes) and a `setup` that maps a report to places (geo.frontline's: `target
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -230,6 +233,8 @@ def _capture_reports(inc, targets: tuple[int, ...], setup, rules: Rules, plans, 
         w0, note = w0 * rules.retro_factor, "capture by force after the ceasefire: a past capture"
     planned = getattr(inc, "status", "reported") == "planned"
     withdrawal = transfer and all(setup.places[t].side == actor for t in targets)
+    if len(targets) > 1:
+        targets, withdrawal = _district(setup, inc, targets, actor)
     out = []
     for t in targets:
         base = setup.places[t].side
@@ -254,6 +259,21 @@ def _capture_reports(inc, targets: tuple[int, ...], setup, rules: Rules, plans, 
                 out.append(Report(d, t, setup.other(side), w * rules.denial_factor, "denial", outlet, str(inc.id),
                                   note="the losing side denies"))
     return out
+
+
+def _district(setup, inc, targets: tuple[int, ...], actor: str | None) -> tuple[tuple[int, ...], bool]:
+    """The places a report about a district hands over, and whether it is a withdrawal. A district may have
+    places of both sides: the side that loses it is the holder of its seat (the place nearest the report)
+    when the actor is unknown or holds the seat (a withdrawal), else the actor's rival; only the loser's places
+    change hands, so the report is no evidence about the others."""
+    scale = math.cos(math.radians(inc.lat))
+
+    def far(t):
+        return (setup.places[t].lat - inc.lat) ** 2 + ((setup.places[t].lon - inc.lon) * scale) ** 2
+    seat = setup.places[min(targets, key=far)].side
+    withdrawal = actor is not None and actor == seat
+    loser = seat if actor is None or withdrawal else setup.other(actor)
+    return tuple(t for t in targets if setup.places[t].side == loser), withdrawal
 
 
 def attacks(incidents, setup, places) -> list:

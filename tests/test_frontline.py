@@ -471,3 +471,19 @@ def test_a_scheduled_transfer_is_evidence_only_about_the_places_it_hands_over():
     assert {"Aghdam", "Kalbajar"} <= {e["place"] for e in entries}
     assert [e["place"] for e in entries if e["timeline"][0]["holder"] == e["holder"]] == []
     assert {(e["holder"], e["status"]) for e in entries} == {("azerbaijani", "scheduled")}
+
+
+def test_a_district_handover_moves_only_the_losing_sides_places_whoever_is_named():
+    """The Aghdam district had villages on both sides of the pre-war line. Whether the report names the side
+    that withdraws, the side that takes over or no one, the district's seat passes to the Azerbaijani side and
+    its Azerbaijani-held village is not handed to the side that withdrew, nor listed as disputed."""
+    lat, lon = ARMENIAN["Aghdam"]
+    banovshalar = (40.12646, 47.0802)
+    for actor in ("Armenia", "Azerbaijan", None):
+        handover = report("h1", "2020-11-20", (148617, lat, lon), actor=actor, claimed=(), sub=TRANSFER,
+                          precision=2, admin1="Ağdam", location="Aghdam District")
+        snap = fl.snapshot([handover], "2020-11-21")
+        assert held(snap, lat, lon) == [("azerbaijani", "confirmed")], actor
+        assert held(snap, *banovshalar) == [("azerbaijani", "confirmed")], actor
+        listed = {e["place"] for f in fl.features(snap) for e in f["properties"].get("evidence", [])}
+        assert "Banovshalar" not in listed and "Aghdam" in listed, actor
