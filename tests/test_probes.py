@@ -115,3 +115,18 @@ def test_live_blog_since_dates_nothing_and_people_in_a_town(gazetteer):
     incs = _incs(gazetteer, "p13_liveblog_since.txt")
     assert ("Baku", "2020-07-14") in incs  # 'last night', not the Sunday 'since' refers to; the only place
     assert incs[("Tovuz", "2020-07-15")].injured == 4
+
+
+def test_ministry_bulletin_fire_freed_villages_and_losses(gazetteer):
+    incs = _incs(gazetteer, "p14_ministry_bulletin.txt")
+    assert {loc for loc, day in incs if day == "2020-10-27"} >= {"Goranboy", "Tartar", "Aghdam"}  # 'under enemy fire'
+    freed = incs[("Zǝngilan", "2020-10-27")]  # 'villages of the X district had been freed from occupation'
+    assert (freed.sub_event_type, freed.geo_precision) == ("Government regains territory", 2)
+    assert incs[("Fuzuli", "2020-10-28")].sub_event_type == "Armed clash"  # 'suffered heavy losses in the X direction'
+
+
+def test_explainer_reference_points_and_other_events(gazetteer):
+    incs = _incs(gazetteer, "p15_explainer.txt")
+    assert "Khankendi" not in {loc for loc, _ in incs}  # '15 km south of Stepanakert' only situates Shusha
+    assert [i.sub_event_type for (loc, _), i in incs.items() if loc == "Shusha"] == ["Armed clash"]  # no truce there
+    assert incs[("Khojavend", "2020-11-07")].actor1 == "Azerbaijan"  # 'pushed back from Martuni'

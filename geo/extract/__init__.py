@@ -158,6 +158,8 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             elif not (pending and "continuation" in may and lex.rx["continuation"].search(s)):
                 pending = None  # no event here, and none carried on: the common sentence stops here
                 continue
+            if trigs and not own_clause(body, trigs[0][1].start(), lex).subordinate:
+                mentions = [m for m in mentions if not _in_other_event(body, m.start, lex)]
             places_here = pick_places(s, mentions, lex, theatre, trigs)
             if not trigs:
                 if places_here:
@@ -270,6 +272,13 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
             inc.denied_by += [d for d in deniers if d not in inc.denied_by and d not in inc.claimed_by
                               and inc.actor1 and lex.side(d) == lex.side(inc.actor1)]
     return merge_within(_fighting_goes_on(out, lex), lex.sub_event_ranks)
+
+
+def _in_other_event(body: str, pos: int, lex: Lexicon) -> bool:
+    """Whether `pos` lies in a clause that tells another event ('after Shusha fell on Sunday, the prime minister
+    signed the deal'): its places are that event's, not those of the main clause's trigger."""
+    c = own_clause(body, pos, lex)
+    return c.subordinate and bool(lex.rx["other_event_opener"].match(body, c.start))
 
 
 def _summary_scopes(s: str, lex: Lexicon) -> list[tuple[int, int]]:

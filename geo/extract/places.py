@@ -70,6 +70,10 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
     if directed:
         return [(m, max(2, m.place.geo_precision)) for m in directed]
     precise = [m for m in ok if m.place.geo_precision == 1]
+    refs = [m for m in precise if lex.rx["reference_point"].search(sentence[max(0, m.start - 50):m.start])]
+    if refs and len(refs) < len(precise):  # 'Shusha, which lies 15 km south of X': X only situates Shusha
+        ok = [m for m in ok if m not in refs]
+        precise = [m for m in precise if m not in refs]
     if precise:
         near = [m for m in precise if re.search(r"\b(?:near|outside|around|close to|outskirts of|vicinity of)\s+"
                                                 r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
