@@ -17,8 +17,8 @@ import streamlit as st
 
 from geo import paths, store
 from geo.export import ATTRIBUTION
-from geo.map import (MARKER_LIMIT, Filters, IncidentTable, build_map, front_features, load_theatre, map_mode,
-                     read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
+from geo.map import (MARKER_LIMIT, Filters, IncidentTable, base_map, filter_layers, front_features, load_theatre,
+                     map_mode, read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
 
 SAMPLE = paths.SAMPLE
 PLAY_DELAY = float(os.environ.get("GEO_PLAY_DELAY", "0.8"))  # seconds per day of playback
@@ -199,6 +199,42 @@ def _downloads(sel, origin: str, front: list[dict], day: str) -> None:
                        width="stretch", help="Layers: incidents, and control / front_line when available")
 
 
+def _url_view() -> tuple[float, float, int] | None:
+    """The view in the URL, ?view=lat,lon,zoom (None when absent or not three numbers)."""
+    try:
+        lat, lon, zoom = st.query_params.get("view", "").split(",")
+        return float(lat), float(lon), int(zoom)
+    except ValueError:
+        return None
+
+
+@st.fragment
+def _map(bounds: list[list[float]], layers) -> None:
+    """The base map drawn once per database, the filter's layers swapped into it, and the view kept.
+
+    streamlit-folium keeps the open map while its script is unchanged (the base map depends on the
+    database only) and replaces the feature groups in it. The view is returned so the URL keeps it; a pan
+    reruns this fragment only. Centre and zoom are handed back only when the base map is new (first load,
+    another database), so that a rerun never moves the map under the user's hand.
+    """
+    from streamlit_folium import st_folium
+
+    view = st.session_state.get("map_view") or _url_view()
+    if st.session_state.get("map_bounds") != bounds:
+        st.session_state["map_bounds"] = bounds
+        st.session_state["map_restore"] = view
+    restore = st.session_state.get("map_restore")
+    out = st_folium(base_map(bounds), feature_group_to_add=layers, height=620, use_container_width=True,
+                    returned_objects=["zoom", "center"], key="map",
+                    center=restore[:2] if restore else None, zoom=restore[2] if restore else None)
+    center, zoom = (out or {}).get("center"), (out or {}).get("zoom")
+    if center and zoom:
+        view = (round(center["lat"], 4), round(center["lng"], 4), int(zoom))
+        if view != st.session_state.get("map_view"):
+            st.session_state["map_view"] = view
+            st.query_params["view"] = ",".join(map(str, view))
+
+
 def main() -> None:
     st.set_page_config(page_title="Conflict incident map", layout="wide")
     db = os.environ.get("GEO_DB", str(paths.APP_DB))
@@ -232,11 +268,9 @@ def main() -> None:
     with left:
         if len(sel) > MARKER_LIMIT:
             st.caption(f"More than {MARKER_LIMIT:,} incidents: the map shows them aggregated into cells.")
-        from streamlit_folium import st_folium
         theatre = load_theatre()
-        m = build_map(sel, front=front, front_day=f.end, sides=theatre.get("sides", {}),
-                      bounds=table.bounds(theatre.get("bbox")))
-        st_folium(m, height=620, use_container_width=True, returned_objects=[], key="map")
+        _map(table.bounds(theatre.get("bbox")),
+             filter_layers(sel, front=front, front_day=f.end, sides=theatre.get("sides", {})))
     with right:
         st.subheader("Incidents per day")
         if len(sel):

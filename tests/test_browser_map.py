@@ -121,3 +121,46 @@ def test_first_load_is_offline_with_settlement_names_by_zoom(page):
     assert "Shusha" in near["names"] and near["villages"] > 0, near
     page.screenshot(path=str(ARTIFACTS / "map_settlements_z12.png"))
     assert not page.recorder.tiles
+
+
+VIEW_JS = "(() => { const c = window.map_div.getCenter(); return [c.lat, c.lng, window.map_div.getZoom()]; })()"
+SAMPLER_JS = """() => {
+    const count = () => { let n = 0; window.map_div.eachLayer(l => { if (l instanceof L.MarkerClusterGroup)
+                                                                      n += l.getLayers().length; }); return n; };
+    window.__probe = {samples: [], count: count};
+    setInterval(() => {
+        const c = document.querySelector('.leaflet-container');
+        window.__probe.samples.push({basemap: document.querySelectorAll('.leaflet-basemap-pane path').length,
+                                     drawn: document.querySelectorAll('.incident-marker, .marker-cluster').length,
+                                     markers: count(), width: c ? c.clientWidth : 0});
+    }, 100);
+}"""
+
+
+def test_a_filter_change_keeps_the_view_and_redraws_only_the_incidents(page):
+    """The open map stays (same document, sampled every 100 ms: never blank), zoom and centre are the user's,
+    the markers are the filter's, and the URL holds the view beside the filter."""
+    frame = _frame(page)
+    frame.evaluate(f"{MAP_JS}.setView([39.79, 46.75], 11, {{animate: false}})")
+    page.wait_for_function("location.search.includes('view=39.79')", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1000)  # the rerun the pan caused
+    before = frame.evaluate(VIEW_JS)
+    frame.evaluate(SAMPLER_JS)
+    assert frame.evaluate("window.__probe.count()") == len(PLACES)
+    page.get_by_text("Only incidents with casualties").click()
+    frame.wait_for_function("window.__probe.count() === %d" % (len(PLACES) - 1), timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1500)
+    assert frame.evaluate(VIEW_JS) == before
+    samples = frame.evaluate("window.__probe.samples")
+    assert len(samples) > 10
+    blank = [s for s in samples if not (s["basemap"] and s["drawn"] and s["markers"] and s["width"])]
+    assert not blank, blank[:3]
+    assert "casualties=true" in page.url and "view=39.79%2C46.75%2C11" in page.url, page.url
+
+
+def test_the_view_in_the_url_is_the_view_opened(page, app):
+    page.goto(app + "?view=39.7583%2C46.7484%2C12", timeout=TIMEOUT_MS)
+    frame = _frame(page)
+    frame.wait_for_function(f"{MAP_JS}.getZoom() === 12", timeout=TIMEOUT_MS)
+    lat, lon, _ = frame.evaluate(VIEW_JS)
+    assert abs(lat - 39.7583) < 1e-3 and abs(lon - 46.7484) < 1e-3

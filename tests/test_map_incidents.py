@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from geo.map import as_selection, incident_rows, popup_html, tooltip_html
-from geo.map.incidents import IncidentLayer, marker_size
+from geo.map.incidents import marker_size
+from geo.map.layers import FilterLayers
 from map_util import HOSTILE, fixture_incident
 
 
@@ -23,4 +24,4 @@ def test_marker_size_grows_with_the_toll_and_is_capped():
 @pytest.mark.parametrize("color,icon", [("red;background:url(x)", "bomb"), ("#c0392b", "bomb\" onclick=\"x")])
 def test_a_style_that_is_not_a_colour_and_an_icon_name_is_refused(color, icon):
     with pytest.raises(ValueError, match="bad marker style"):
-        IncidentLayer([[40.0, 46.0, 1, color, icon, 22, 0, "t", "p"]], name="x")
+        FilterLayers([[40.0, 46.0, 1, color, icon, 22, 0, "t", "p"]], name="x", legend="")

@@ -1,7 +1,8 @@
 """What the app shows, as plain functions, one feature a module (as folium's plugins are).
 
 `selection` (filters over columns), `html` (all escaping), `popups`, `cells` (clustering on the
-server), `incidents` (the incident layer), `front` (control areas and the front line), `legend`,
+server), `incidents` (the incident rows), `front` (control areas and the front line), `legend`, `layers`
+(what a filter changes, swapped into the open map),
 `basemap`, `chart` (timeline), `downloads`, `offline` (assets served by the app) and `figure`
 (the map put together). Kept out of `app.py` so that everything handed to Streamlit can be tested
 without a browser. Only this package and `app.py` import folium, altair or streamlit.
@@ -11,16 +12,17 @@ from .cells import MARKER_LIMIT, MAX_CELLS, Cell, aggregate, cell_rows, map_mode
 from .chart import timeline_chart
 from .downloads import (ACLED_COLUMNS, EXTRA_COLUMNS, acled_rows, snapshot_metadata, table_rows, to_csv, to_geojson,
                         to_gpkg)
-from .figure import build_map, load_theatre
-from .front import add_front_layers, front_features
+from .figure import base_map, build_map, filter_layers, load_theatre
+from .front import front_data, front_features
 from .html import esc, js_json
-from .incidents import IncidentLayer, incident_rows
+from .incidents import incident_rows
+from .layers import FilterLayers, MapSlot
 from .legend import legend_html
 from .popups import popup_html, tooltip_html
 from .selection import Filters, IncidentTable, Selection, actors_of, as_selection, filter_incidents, read_geojson
 
 __all__ = ["BASEMAP", "MARKER_LIMIT", "MAX_CELLS", "Cell", "aggregate", "cell_rows", "map_mode", "timeline_chart",
            "ACLED_COLUMNS", "EXTRA_COLUMNS", "acled_rows", "snapshot_metadata", "table_rows", "to_csv", "to_geojson",
-           "to_gpkg", "build_map", "load_theatre", "add_front_layers", "front_features", "esc", "js_json",
-           "IncidentLayer", "incident_rows", "legend_html", "popup_html", "tooltip_html", "Filters", "IncidentTable",
+           "to_gpkg", "base_map", "build_map", "filter_layers", "load_theatre", "front_data", "front_features", "esc", "js_json",
+           "FilterLayers", "MapSlot", "incident_rows", "legend_html", "popup_html", "tooltip_html", "Filters", "IncidentTable",
            "Selection", "actors_of", "as_selection", "filter_incidents", "read_geojson"]

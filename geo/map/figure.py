@@ -1,4 +1,4 @@
-"""The folium map the app hands to st_folium: every layer put together, drawing with no network."""
+"""The folium map the app hands to st_folium: the base map and the layers a filter changes, drawing with no network."""
 from __future__ import annotations
 
 import functools
@@ -9,13 +9,14 @@ from branca.element import Element
 from ..theatre import load_all
 from .basemap import BASEMAP, add_basemap
 from .cells import MARKER_LIMIT, MAX_CELLS, aggregate, cell_rows
-from .front import add_front_layers
-from .incidents import IncidentLayer, incident_rows
-from .legend import add_legend, legend_html
+from .front import front_data
+from .incidents import incident_rows
+from .layers import FilterLayers, MapSlot
+from .legend import legend_html
 from .offline import add_attribution, localize
 from .selection import as_selection
 
-__all__ = ["load_theatre", "MAP_CSS", "build_map"]
+__all__ = ["load_theatre", "MAP_CSS", "base_map", "filter_layers", "build_map"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,22 +61,16 @@ MAP_CSS = """
 """
 
 
-def build_map(data, front: list[dict] | None = None, front_day: str | None = None, sides: dict | None = None,
-              basemap: str | Path | None = BASEMAP, marker_limit: int = MARKER_LIMIT,
-              max_cells: int = MAX_CELLS, bounds: list[list[float]] | None = None):
-    """A folium map of the incidents, drawing with no network: its scripts are served by the app.
+def base_map(bounds: list[list[float]] | None = None, basemap: str | Path | None = BASEMAP):
+    """The map without the incidents: tiles, the offline basemap and its labels, controls and the legend's box.
 
-    Up to ``marker_limit`` incidents are drawn one marker each (clustered where dense); above
-    that, server-side aggregated cells keep the page small. ``front`` holds geo.frontline
-    features, drawn as toggleable layers. ``bounds`` ([[south, west], [north, east]]) frames the
-    view, by default the theatre's bbox.
+    It depends on nothing a filter changes, so the app draws it once and swaps :func:`filter_layers` in.
+    ``bounds`` ([[south, west], [north, east]]) frames the view, by default the theatre's bbox.
     """
     import folium
-    from folium.plugins import Fullscreen, HeatMap
+    from folium.plugins import Fullscreen
 
-    sel = as_selection(data)
     theatre = load_theatre()
-    sides = sides if sides is not None else theatre.get("sides", {})
     w, s, e, n = theatre.get("bbox", (-180.0, -85.0, 180.0, 85.0))  # without a theatre file, the world
     m = folium.Map(location=((s + n) / 2, (w + e) / 2), zoom_start=8, tiles=None, control_scale=True)
     m.options["maxZoom"] = 18  # clustering needs the map's own: the tile layer, off by default, gives none
@@ -85,7 +80,26 @@ def build_map(data, front: list[dict] | None = None, front_day: str | None = Non
     folium.FeatureGroup(name="Offline basemap", overlay=False, show=True).add_to(m)
     if basemap:
         add_basemap(m, basemap)
-    has_front = add_front_layers(m, front or [], sides, front_day)
+    Fullscreen(position="topleft").add_to(m)
+    control = folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    MapSlot(control).add_to(m)
+    add_attribution(m)
+    m.fit_bounds(bounds or [[s, w], [n, e]], max_zoom=11, padding_top_left=(10, 10),
+                 padding_bottom_right=(10, 120))  # keep incidents clear of the legend
+    return localize(m)
+
+
+def filter_layers(data, front: list[dict] | None = None, front_day: str | None = None, sides: dict | None = None,
+                  marker_limit: int = MARKER_LIMIT, max_cells: int = MAX_CELLS) -> FilterLayers:
+    """What a filter changes: the incidents, their heat map, the front line and the legend's text.
+
+    Up to ``marker_limit`` incidents are drawn one marker each (clustered where dense); above
+    that, server-side aggregated cells keep the page small. ``front`` holds geo.frontline
+    features, drawn as toggleable layers.
+    """
+    sel = as_selection(data)
+    sides = sides if sides is not None else load_theatre().get("sides", {})
+    fdata = front_data(front or [], sides, front_day)
     if len(sel) <= marker_limit:
         mode, size_deg, rows = "incidents", 0.0, incident_rows(sel)
         name = f"Incidents ({len(sel):,})"
@@ -93,14 +107,15 @@ def build_map(data, front: list[dict] | None = None, front_day: str | None = Non
         cells, size_deg = aggregate(sel, max_cells)
         mode, rows = "cells", cell_rows(cells, size_deg)
         name = f"Incidents ({len(sel):,}, aggregated)"
-    IncidentLayer(rows, name=name, chunkedLoading=True, maxClusterRadius=45).add_to(m)
-    if rows:
-        HeatMap([[r[0], r[1], r[2]] for r in rows], name="Heat map", show=False, radius=22, blur=18,
-                min_opacity=0.3, max_zoom=11).add_to(m)
-    add_legend(m, legend_html(sel, mode, size_deg, sides, front_day, has_front))
-    Fullscreen(position="topleft").add_to(m)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    add_attribution(m)
-    m.fit_bounds(bounds or [[s, w], [n, e]], max_zoom=11, padding_top_left=(10, 10),
-                 padding_bottom_right=(10, 120))  # keep incidents clear of the legend
-    return localize(m)
+    legend = legend_html(sel, mode, size_deg, sides, front_day, bool(fdata))
+    return localize(FilterLayers(rows, name, legend, fdata))
+
+
+def build_map(data, front: list[dict] | None = None, front_day: str | None = None, sides: dict | None = None,
+              basemap: str | Path | None = BASEMAP, marker_limit: int = MARKER_LIMIT,
+              max_cells: int = MAX_CELLS, bounds: list[list[float]] | None = None):
+    """The whole map in one piece, drawing with no network (its scripts are served by the app): the
+    base map with the filter's layers in it. The app hands them to st_folium apart."""
+    m = base_map(bounds, basemap)
+    filter_layers(data, front, front_day, sides, marker_limit, max_cells).add_to(m)
+    return m

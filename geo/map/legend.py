@@ -2,33 +2,11 @@
 from __future__ import annotations
 
 from .cells import MARKER_LIMIT
-from .html import COLOR_RE, Script, esc
+from .html import COLOR_RE, esc
 from .selection import Selection
 from .style import OTHER_STYLE, SHORT_TYPE, TYPE_STYLE
 
-__all__ = ["legend_html", "add_legend"]
-
-
-_LEGEND_JS = """
-var legend = L.control({position: 'bottomright'});
-legend.onAdd = function () {
-    var div = L.DomUtil.create('div', 'map-legend');
-    div.innerHTML = data;
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
-};
-legend.addTo(map);
-map.on('popupopen', function (e) {
-    var size = map.getSize(), pad = 10;
-    var top = legend.getContainer().getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
-    var below = size.y - top + pad;
-    e.popup.options.autoPanPaddingTopLeft = [pad, pad];
-    e.popup.options.autoPanPaddingBottomRight = [pad, below];
-    e.popup.options.maxHeight = Math.max(120, size.y - below - 4 * pad - 40);
-    e.popup.update();
-});
-"""
+__all__ = ["legend_html"]
 
 
 def legend_html(sel: Selection, mode: str, size_deg: float, sides: dict | None, front_day: str | None,
@@ -63,12 +41,3 @@ def legend_html(sel: Selection, mode: str, size_deg: float, sides: dict | None, 
         front.append(f"<div><span class='line'></span>Front line{as_of}</div>")
         parts.append(f"<div>{''.join(front)}</div>")
     return "<details open><summary>Legend</summary>" + "".join(parts) + "</details>"
-
-
-def add_legend(m, html: str) -> None:
-    """The legend (HTML from `legend_html`) as a control in the bottom right corner.
-
-    Controls sit above every map pane, so an open popup is panned clear above the legend and, when
-    longer than the space left, scrolls (Leaflet's maxHeight) instead of running under it.
-    """
-    m.add_child(Script(_LEGEND_JS, html, "Legend"))

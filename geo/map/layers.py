@@ -1,0 +1,208 @@
+"""The layers a filter changes, apart from the map they are drawn on.
+
+The base map (basemap, labels, controls, the legend's box) is built once and stays open in the
+browser; the incidents, heat map, control areas, front line and the legend's text are one
+:class:`FilterLayers`, which streamlit-folium swaps into the open map (``feature_group_to_add``).
+So a filter change keeps the user's view, basemap and the overlays they switched on or off, and the
+map is never rebuilt (it used to go blank for 1-2 s). :class:`MapSlot`, part of the base map, holds
+the drawing code; a FilterLayers script is only data and one call to it.
+"""
+from __future__ import annotations
+
+import re
+
+import folium
+from branca.element import CssLink, JavascriptLink, MacroElement
+from folium.elements import JSCSSMixin
+from folium.plugins import HeatMap, MarkerCluster
+from folium.template import Template
+
+from .html import COLOR_RE, add_script, js_json
+
+__all__ = ["MapSlot", "FilterLayers", "CLUSTER_OPTIONS", "HEAT_OPTIONS"]
+
+CLUSTER_OPTIONS = {"chunkedLoading": True, "maxClusterRadius": 45}
+HEAT_OPTIONS = {"radius": 22, "blur": 18, "minOpacity": 0.3, "maxZoom": 11}
+
+_SLOT_JS = """
+window.geoLayers = (function (map, control) {
+    var legend = L.control({position: 'bottomright'}), body;
+    legend.onAdd = function () {
+        var div = L.DomUtil.create('div', 'map-legend');
+        body = L.DomUtil.create('div', 'map-legend-body', div);
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+    };
+    legend.addTo(map);
+    map.on('popupopen', function (e) {
+        var size = map.getSize(), pad = 10;
+        var top = legend.getContainer().getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
+        var below = size.y - top + pad;
+        e.popup.options.autoPanPaddingTopLeft = [pad, pad];
+        e.popup.options.autoPanPaddingBottomRight = [pad, below];
+        e.popup.options.maxHeight = Math.max(120, size.y - below - 4 * pad - 40);
+        e.popup.update();
+    });
+    var current = [], chosen = {};
+    map.on('overlayadd overlayremove', function (e) {
+        current.forEach(function (o) { if (o.layer === e.layer) chosen[o.key] = e.type === 'overlayadd'; });
+    });
+    function incidents(rows, options) {
+        var group = L.markerClusterGroup(options);
+        group.options.iconCreateFunction = function (cluster) {
+            var n = 0;
+            cluster.getAllChildMarkers().forEach(function (m) { n += m.options.n; });
+            var size = n < 10 ? 'small' : (n < 100 ? 'medium' : 'large');
+            return L.divIcon({html: '<div><span>' + n + '</span></div>',
+                              className: 'marker-cluster marker-cluster-' + size, iconSize: L.point(40, 40)});
+        };
+        var markers = [];
+        for (var i = 0; i < rows.length; i++) {
+            var r = rows[i];
+            var body = r[4] ? '<i class="fa-solid fa-' + r[4] + '"></i>' : String(r[2]);
+            var icon = L.divIcon({
+                className: 'incident-marker' + (r[4] ? '' : ' incident-cell') + (r[6] ? ' approx' : ''),
+                html: '<div style="background:' + r[3] + ';width:' + r[5] + 'px;height:' + r[5]
+                    + 'px;line-height:' + r[5] + 'px">' + body + '</div>',
+                iconSize: [r[5], r[5]]});
+            var m = L.marker([r[0], r[1]], {icon: icon, n: r[2], riseOnHover: true});
+            m.bindTooltip(r[7], {direction: 'top'});
+            m.bindPopup(r[8], {maxWidth: 360});
+            markers.push(m);
+        }
+        group.addLayers(markers);
+        return group;
+    }
+    function hatches(data) {
+        var ns = 'http://www.w3.org/2000/svg';
+        var svg = document.getElementById('map-patterns');
+        if (!svg) {
+            svg = document.createElementNS(ns, 'svg');
+            svg.setAttribute('id', 'map-patterns');
+            svg.setAttribute('width', '0'); svg.setAttribute('height', '0');
+            svg.style.position = 'absolute';
+            svg.appendChild(document.createElementNS(ns, 'defs'));
+            document.body.appendChild(svg);
+        }
+        data.forEach(function (d) {
+            if (document.getElementById(d[0])) return;
+            var p = document.createElementNS(ns, 'pattern');
+            p.setAttribute('id', d[0]); p.setAttribute('patternUnits', 'userSpaceOnUse');
+            p.setAttribute('width', '8'); p.setAttribute('height', '8');
+            p.setAttribute('patternTransform', 'rotate(45)');
+            var bg = document.createElementNS(ns, 'rect');
+            bg.setAttribute('width', '8'); bg.setAttribute('height', '8');
+            bg.setAttribute('fill', d[1]); bg.setAttribute('fill-opacity', '0.08');
+            var line = document.createElementNS(ns, 'rect');
+            line.setAttribute('width', '3'); line.setAttribute('height', '8');
+            line.setAttribute('fill', d[1]); line.setAttribute('fill-opacity', '0.45');
+            p.appendChild(bg); p.appendChild(line);
+            svg.firstChild.appendChild(p);
+        });
+    }
+    function labelled(feature, layer) {
+        var label = feature.properties && feature.properties.label;
+        if (label) {
+            var span = document.createElement('span');
+            span.textContent = label;
+            layer.bindTooltip(span, {sticky: true});
+        }
+    }
+    function style(feature) { return feature.properties.style; }
+    function draw(rows, d) {
+        var next = [{key: 'incidents', name: d.name, show: true, layer: incidents(rows, d.cluster)}];
+        if (rows.length) {
+            next.push({key: 'heat', name: 'Heat map', show: false,
+                       layer: L.heatLayer(rows.map(function (r) { return [r[0], r[1], r[2]]; }), d.heat)});
+        }
+        if (d.control) {
+            hatches(d.hatches);
+            next.push({key: 'control', name: d.control.name, show: true,
+                       layer: L.geoJson(d.control.data, {style: style, interactive: false})});
+        }
+        if (d.line) {
+            next.push({key: 'line', name: d.line.name, show: true,
+                       layer: L.geoJson(d.line.data, {style: style, onEachFeature: labelled})});
+        }
+        current.forEach(function (o) { control.removeLayer(o.layer); map.removeLayer(o.layer); });
+        next.forEach(function (o) {
+            if (o.key in chosen ? chosen[o.key] : o.show) o.layer.addTo(map);
+            control.addOverlay(o.layer, o.name);
+        });
+        current = next;
+        body.innerHTML = d.legend;
+    }
+    return {draw: draw, map: map};
+})(map, control);
+"""
+
+
+class MapSlot(MacroElement):
+    """Part of the base map: the legend's box and ``window.geoLayers.draw``, which swaps a FilterLayers in.
+
+    Add it after the map's LayerControl, whose overlays it keeps up to date."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, control) {
+        {{ this.code }}
+        })({{ this._parent.get_name() }}, {{ this.control.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, control: folium.LayerControl):
+        super().__init__()
+        self._name = "MapSlot"
+        self.control = control
+        self.code = _SLOT_JS
+
+    def render(self, **kwargs):
+        add_script(self, kwargs)
+
+
+class FilterLayers(JSCSSMixin, folium.FeatureGroup):
+    """Incidents (or aggregated cells), their heat map, control areas, front line and legend text for one filter.
+
+    Rows: lat, lon, count, colour, Font Awesome icon ('' for a cell, which shows its count), icon
+    size, approximate (0/1), tooltip HTML, popup HTML (escaped by geo.map.html). ``front`` is
+    geo.map.front.front_data's. Drawn by the base map's MapSlot; the group itself stays empty. A
+    JSCSSMixin, as streamlit-folium loads the scripts of those only.
+    """
+
+    default_js = [*MarkerCluster.default_js, *HeatMap.default_js]
+    default_css = list(MarkerCluster.default_css)
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        (function () {
+        var rows = {{ this.rows_json }};
+        window.geoLayers.draw(rows, {{ this.data_json }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: list[list], name: str, legend: str, front: dict | None = None):
+        for r in rows:
+            if not COLOR_RE.match(r[3]) or not re.fullmatch(r"[a-z0-9-]*", r[4]):
+                raise ValueError(f"bad marker style {r[3]!r} {r[4]!r}")
+        super().__init__(name=name, control=False)
+        self._name = "FeatureGroup"  # streamlit-folium adds the group to the map by this name
+        self.rows = rows
+        self.rows_json = js_json(rows)
+        self.data_json = js_json({"name": name, "legend": legend, "cluster": CLUSTER_OPTIONS, "heat": HEAT_OPTIONS,
+                                  **(front or {})})
+
+    def render(self, **kwargs):
+        """The assets, and the script added raw (no second Jinja pass over article text)."""
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        add_script(self, kwargs)
