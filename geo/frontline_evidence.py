@@ -12,6 +12,8 @@ What a report means, besides its weight:
   the war (a side withdrawing), is for the other side. A claimant on the losing side makes it a concession.
   A report about a district is about the places of the side that loses it (see `_district`), not about the
   places of the district that the gaining side held already.
+* a report that the pre-war holder took the place, dated before the other side's first claim to it (on the
+  same day or earlier), does not weigh: the place never left it, so the report is a misread or no change.
 * a denial by the losing side weighs for the holder; so does an attack by a side on a place it claims,
   reported after its first claim there ("fighting goes on in X").
 * a capture by force dated from the theatre's `ceasefire` day (the truce that held) is a past capture: it
@@ -37,7 +39,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 TRANSFER = "Non-violent transfer of territory"
@@ -308,14 +310,33 @@ def _protected_reason(rules: Rules, setup, inc, outlet: str, t: int, by_sentence
     return "protected: its sentence does not name it"
 
 
-def _weighing(reps: list[Report], other) -> list[int]:
-    """Indexes of the reports that weigh. An attack counts for the defender only after the attacker's first
-    claim to the place: before it, the attack is the fighting that leads to a capture, not evidence against one."""
-    claimed_from: dict[str, date] = {}
+_UNHELD = "a change of hands to the side that holds it: no change to weigh"
+
+
+def _claimed_from(reps: list[Report]) -> dict[str, date]:
+    """Per side, the day of its first weighing report that the place changed hands to it."""
+    out: dict[str, date] = {}
     for r in reps:
         if r.role in CLAIM_ROLES and r.weight > 0:
-            claimed_from.setdefault(r.side, r.day)
-    return [n for n, r in enumerate(reps) if r.weight > 0 and (
+            out.setdefault(r.side, r.day)
+    return out
+
+
+def _unheld(reps: list[Report], baseline: str, other) -> list[Report]:
+    """The reports with a note on those that cannot weigh because the place never left that side: a report of
+    the pre-war holder taking a place before the other side's first claim to it is a misread or no change."""
+    rival = _claimed_from(reps).get(other(baseline))
+    return [replace(r, note=_UNHELD)
+            if r.side == baseline and r.role in CLAIM_ROLES and r.weight > 0 and (rival is None or r.day <= rival)
+            else r for r in reps]
+
+
+def _weighing(reps: list[Report], other) -> list[int]:
+    """Indexes of the reports that weigh. An attack counts for the defender only after the attacker's first
+    claim to the place: before it, the attack is the fighting that leads to a capture, not evidence against one.
+    A change of hands to the side that holds the place (marked by `_unheld`) does not weigh."""
+    claimed_from = _claimed_from(reps)
+    return [n for n, r in enumerate(reps) if r.weight > 0 and r.note != _UNHELD and (
         r.role != "presence" or (claimed_from.get(other(r.side)) or r.day) < r.day)]
 
 
@@ -350,6 +371,7 @@ class _Tally:
 def history(place: int, place_reports: list[Report], baseline: str, rules: Rules, other, day: date) -> PlaceHistory:
     """The holdings of one place from the baseline to `day` (see the module docstring for the rule)."""
     reps = sorted((r for r in place_reports if r.day <= day), key=lambda r: (r.day, r.incident_id, r.outlet, r.role))
+    reps = _unheld(reps, baseline, other)
     weighing = _weighing(reps, other)
     tally = _Tally()
     timeline = [Holding(None, baseline, CONFIRMED, None)]
@@ -362,7 +384,7 @@ def history(place: int, place_reports: list[Report], baseline: str, rules: Rules
         now = timeline[-1]
         rival = other(now.holder)
         if rival is not None and tally.score[rival] >= rules.threshold and tally.score[rival] > tally.score[now.holder]:
-            by = next(r.incident_id for r in reps if r.side == rival and r.weight > 0)
+            by = next(r.incident_id for r in reps if r.side == rival and r.weight > 0 and r.note != _UNHELD)
             now = Holding(d, rival, CONFIRMED, by)
         status = tally.status(now.holder) if now.since else CONFIRMED
         confirmed_on = now.confirmed_on or (d if status == CONFIRMED and now.since else None)

@@ -487,3 +487,22 @@ def test_a_district_handover_moves_only_the_losing_sides_places_whoever_is_named
         assert held(snap, *banovshalar) == [("azerbaijani", "confirmed")], actor
         listed = {e["place"] for f in fl.features(snap) for e in f["properties"].get("evidence", [])}
         assert "Banovshalar" not in listed and "Aghdam" in listed, actor
+
+
+def test_a_capture_by_the_side_that_holds_the_place_does_not_raise_the_bar_for_the_real_one():
+    """Sentences like 'X fell to the attackers' misread as the defender taking X, before anyone claimed X, are
+    no evidence: they must not outweigh the first report of the actual capture."""
+    lat, lon = SHUSHA[1:]
+    misread = [report(f"m{n}", "2020-11-07", SHUSHA, actor="Nagorno-Karabakh", claimed=("Azerbaijan",),
+                      sub="Non-state actor overtakes territory") for n in range(2)]
+    capture = report("c1", "2020-11-08", SHUSHA, claimed=())
+    snap = fl.snapshot([*misread, capture], "2020-11-08")
+    assert held(snap, lat, lon) == [("azerbaijani", "confirmed")]
+    (h,) = snap.places
+    assert [(x.holder, x.by) for x in h.timeline] == [("armenian", None), ("azerbaijani", "c1")]
+    notes = {r.incident_id: (n in h.counted, r.note) for n, r in enumerate(h.reports)}
+    assert not notes["m0"][0] and "holds it" in notes["m0"][1] and notes["c1"][0]
+    retake = report("r1", "2020-11-09", SHUSHA, actor="Nagorno-Karabakh", claimed=("Media",),
+                    sub="Non-state actor overtakes territory")
+    snap = fl.snapshot([*misread, capture, retake], "2020-11-09")
+    assert [r.incident_id for n, r in enumerate(snap.places[0].reports) if n in snap.places[0].counted] == ["c1", "r1"]
