@@ -29,7 +29,7 @@ def _one(gazetteer, body, **kw):
     ("There were no casualties.", (0, None)),
     ("Nearly 500 people have been killed since the war began.", (None, None)),
     ("The toll rose to 31 civilians killed.", (None, None)),
-    ("An attack killed a soldier.", (None, None)),
+    ("An attack killed a soldier.", (1, None)),
 ])
 def test_casualties(sentence, expected):
     assert casualties(sentence, LEX) == expected
@@ -261,6 +261,7 @@ def test_a_name_cut_by_the_look_back_window_is_not_a_hypothetical(gazetteer):
     ("A two-year-old girl was among the wounded.", (None, None)),
     ("A 7-year-old boy was killed and three people were wounded.", (1, 3)),
     ("Two men, aged 60 and 72, were hurt.", (None, 2)),  # the ages are no toll, the two men are
+    ("The shelling of the town, a city of about 20,000, killed a teenage girl.", (1, None)),  # its people, then one
 ])
 def test_an_age_is_not_a_toll(sentence, expected):
     assert casualties(sentence, LEX) == expected

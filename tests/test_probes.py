@@ -130,3 +130,13 @@ def test_explainer_reference_points_and_other_events(gazetteer):
     assert "Khankendi" not in {loc for loc, _ in incs}  # '15 km south of Stepanakert' only situates Shusha
     assert [i.sub_event_type for (loc, _), i in incs.items() if loc == "Shusha"] == ["Armed clash"]  # no truce there
     assert incs[("Khojavend", "2020-11-07")].actor1 == "Azerbaijan"  # 'pushed back from Martuni'
+
+
+def test_both_sides_each_keep_their_claim_and_tolls_read_right(gazetteer):
+    incs = _incs(gazetteer, "p16_both_sides.txt")
+    gor, had = incs[("Goranboy", "2020-10-12")], incs[("Hadrut", "2020-10-12")]
+    assert (gor.actor1, gor.claimed_by) == ("Armenia", ["Azerbaijan"])  # 'with Baku saying ...
+    assert (had.actor1, had.claimed_by) == ("Azerbaijan", ["Armenia"])  # ... and Yerevan saying ...'
+    assert incs[("Tartar", "2020-10-11")].fatalities == 1  # 'a town of about 20,000' is its people
+    assert incs[("Khankendi", "2020-10-12")].claimed_by == []  # the ministry that said it is not the attacker's
+    assert {i.geo_precision for (loc, _), i in incs.items() if loc in ("Martakert", "Khojavend")} == {2}

@@ -27,16 +27,18 @@ class Clause:
 
 def clauses(sentence: str, lex: Lexicon) -> tuple[Clause, ...]:
     """The sentence cut at punctuation and before every subordinating word, in order."""
-    return _clauses(sentence, lex.rx["subordinate_opener"])
+    return _clauses(sentence, lex.rx["subordinate_opener"], lex.rx["speaker_turn"])
 
 
 @lru_cache(maxsize=256)
-def _clauses(sentence: str, opener: re.Pattern) -> tuple[Clause, ...]:
+def _clauses(sentence: str, opener: re.Pattern, turn: re.Pattern) -> tuple[Clause, ...]:
     """Cached: the steps of one sentence ask for its clauses several times."""
     cuts = {0, len(sentence)}
     opener_at: set[int] = set()
     for m in _PUNCT.finditer(sentence):
         cuts.add(m.end())
+    for m in turn.finditer(sentence):
+        cuts.add(m.start())
     for m in opener.finditer(sentence):
         cuts.add(m.start())
         opener_at.add(m.start())
@@ -79,7 +81,7 @@ def frame_regions(sentence: str, trig_starts: list[int], place_starts: list[int]
     taken Y' is two frames, each with its trigger, place and time. A region is cut at the clause of each later
     trigger; a region without both a trigger and a place stays with its neighbour (a leading time or speaker with
     the first frame)."""
-    heads = sorted({c.start for c in (own_clause(sentence, t, lex) for t in trig_starts) if c.start == 0
+    heads = sorted({0} | {c.start for c in (own_clause(sentence, t, lex) for t in trig_starts) if c.start == 0
                     or c.subordinate or _COORDINATED.match(sentence, c.start)
                     or sentence[:c.start].rstrip().endswith(";")})
     if len(heads) < 2:

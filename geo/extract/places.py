@@ -87,7 +87,7 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
                 run.append(b)
             else:
                 run = [b]
-            if len(run) > 1 and re.match(r"\s*(?:districts|regions|provinces|rayons)\b", sentence[b.end:]):
+            if len(run) > 1 and re.match(r"\s*(?:districts|regions|provinces|rayons|directions|sectors)\b", sentence[b.end:]):
                 area += run
         listed = [m for m in ok if m.place.geo_precision == 2 and m not in precise and any(
             _LISTED.fullmatch(_between(sentence, a, m)) for a in precise)]

@@ -41,7 +41,7 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
             claim += [a[2] for a in actors if 0 <= a[0] - v.end() <= 30][:1]
             continue
         before = [a for a in actors if 0 <= v.start() - a[1] <= 70
-                  and not re.search(r"[\"”“]", sentence[a[1]:v.start()])
+                  and not re.search(r"[\"”“]", sentence[a[1]:v.start()]) and not _own_speaker(sentence[a[1]:v.start()], rx)
                   and not re.search(r"\b(?:accus\w*|blam\w*)\s+(?:the\s+)?$", sentence[max(0, a[0] - 20):a[0]], re.I)]
         if before:
             into.append(before[0][2] if verb.startswith(("accus", "blam")) else before[-1][2])
@@ -56,6 +56,16 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
             sentence[a[1]:a[1] + 40])]
         into += [a[2] for a in after[:1]]
     return unique(claim), unique([d for d in deny if d not in claim])
+
+
+_NOUN_PHRASE_END = re.compile(r",\s+(?:the|a|an|its|their)\s+(?:[\w'’-]+\s+){0,3}?$", re.I)
+
+
+def _own_speaker(between: str, rx) -> bool:
+    """'... in an Azerbaijani drone attack, the local emergencies ministry said': the verb has a subject of its own
+    after the comma, which names no party; the actor before it is the attack's, not the speaker."""
+    np = _NOUN_PHRASE_END.search(between)
+    return bool(np and rx["speaker_nouns"].search(np.group(0)))
 
 
 def unique(xs: list[str]) -> list[str]:

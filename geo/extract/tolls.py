@@ -51,6 +51,8 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
         if rx["age_after"].match(sentence[m.end():m.end() + 16]) or rx["age_before"].search(
                 sentence[max(0, m.start() - 30):m.start()]):
             continue  # 'a two-year-old girl', 'aged 60 and 72': an age, not a toll
+        if rx["population_before"].search(sentence[max(0, m.start() - 30):m.start()]):
+            continue  # 'a town of about 20,000': its people, not its dead
         before = sentence[max(0, m.start() - 40):m.start()]
         cls = ("killed" if "casualty_lead_killed" in may and rx["casualty_lead_killed"].search(before) else
                "injured" if "casualty_lead_injured" in may and rx["casualty_lead_injured"].search(before) else None)
@@ -68,7 +70,9 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
             continue  # '2,300 killed and wounded': one figure for both, a toll of neither
         if cls and cls not in found:
             found[cls] = n
-    for m in rx["single_casualty"].finditer(sentence) if "single_casualty" in may else ():  # 'a woman was killed'
-        cls = "killed" if rx["killed"].fullmatch(m.group("cls")) else "injured"
+    singles = [*(rx["single_casualty"].finditer(sentence) if "single_casualty" in may else ()),
+               *rx["single_casualty_after"].finditer(sentence)]  # 'a woman was killed', 'killed a teenage girl'
+    for m in singles:
+        cls = "killed" if rx["killed"].fullmatch(m.group("cls")) or m.group("cls").lower() == "killing" else "injured"
         found.setdefault(cls, 1)
     return found.get("killed"), found.get("injured")
