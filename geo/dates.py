@@ -155,6 +155,37 @@ def resolve(sentence: str, published: date | None) -> When | None:
     return When(published, 2)
 
 
+_SHARED_MONTH = re.compile(rf"\b(?P<days>\d{{1,2}}(?:(?:st|nd|rd|th)?\s*(?:,|and|&)\s*\d{{1,2}})+)(?:st|nd|rd|th)?\s+"
+                           rf"(?:of\s+)?{_MON}", re.I)
+
+
+def days_named(text: str, published: date) -> list[date]:
+    """Every day and month a text names, in order ('on October 17 and October 20', 'on 17 and 20 October'),
+    each in the year nearest before publication."""
+    found: list[tuple[int, date]] = []
+    for m in _SHARED_MONTH.finditer(text):
+        month = _month(m.group("mon"))
+        for d in re.findall(r"\d{1,2}", m.group("days")):
+            day = _infer_year(month, int(d), published)
+            if day:
+                found.append((m.start(), day))
+    taken = [(m.start(), m.end()) for m in _SHARED_MONTH.finditer(text)]
+    for pat in (_MONTH_DAY, _DAY_MONTH):
+        for m in pat.finditer(text):
+            if any(a <= m.start() < b for a, b in taken) or _names_a_document(text, m):
+                continue
+            year = int(m.group("year")) if m.group("year") else None
+            try:
+                day = date(year, _month(m.group("mon")), int(m.group("day"))) if year else \
+                    _infer_year(_month(m.group("mon")), int(m.group("day")), published)
+            except ValueError:
+                day = None
+            if day:
+                found.append((m.start(), day))
+                taken.append((m.start(), m.end()))
+    return [d for _, d in sorted(found)]
+
+
 _DOC_BEFORE = re.compile(r"\b(?:deal|agreement|accord|cease-?fire|truce|statement|declaration|treaty|pact)\s+"
                          r"(?:\w+\s+){0,3}?(?:on|of|dated)\s+$", re.I)
 _DOC_AFTER = re.compile(r"^\s*(?:,\s*\d{4},?\s*)?(?:\w+\s+)?(?:deal|agreement|accord|cease-?fire|truce|statement|"

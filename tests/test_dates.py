@@ -84,3 +84,11 @@ def test_since_a_weekday_yields_to_the_sentence_s_own_time():
     assert resolve("Last night, for the first time since Sunday, the front was quiet.", date(2020, 7, 15)).day \
         == date(2020, 7, 14)
     assert resolve("Fighting has gone on since Sunday.", date(2020, 7, 15)).day == date(2020, 7, 12)
+
+
+def test_days_named_reads_lists_with_a_shared_month():
+    from geo.dates import days_named
+    pub = date(2020, 10, 23)
+    assert days_named("struck on 17 and 20 October", pub) == [date(2020, 10, 17), date(2020, 10, 20)]
+    assert days_named("hit on October 17 and October 20, 2020", pub) == [date(2020, 10, 17), date(2020, 10, 20)]
+    assert days_named("under the 10 November agreement", pub) == []  # the date of a text, not of an event

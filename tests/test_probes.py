@@ -60,8 +60,6 @@ def test_weekly_summary_has_a_frame_per_clause(gazetteer):
     assert len(incs) == 3  # talks due in Washington are a plan, and no place of fighting
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: dates distributed over a list ('struck on 17 and 20 October') "
-                                       "inside a relative clause are not read; the report's day is used")
 def test_rights_report_dates_each_town(gazetteer):
     incs = _incs(gazetteer, "p06_rights_report.txt")
     assert {("Barda", "2020-10-17"), ("Tartar", "2020-10-20")} <= set(incs)

@@ -26,7 +26,7 @@ from .reasons import reason
 from .speech import attributions, pronoun_speaker, speakers, unique
 from .tolls import casualties
 from .triggers import main_first, trigger_spans
-from .when import date_of, days_before_main, in_period
+from .when import date_of, dates_of_antecedents, days_before_main, in_period
 
 __all__ = ["extract", "casualties", "speakers", "incident_id", "merge_class", "merge_within", "absorb",
            "VIOLENT", "TERRITORY"]
@@ -251,19 +251,25 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                     i.evidence.append(as_written[k])
                 if told:
                     continue
+            own_days = dates_of_antecedents(body, places, ref, lex)
             for m, prec in places:
                 p = m.place
+                day = own_days.get(m.start)
+                if day is not None and not in_period(day.day, published, theatre):
+                    continue
+                w_m, rule_m = (day, "the days of the relative clause after its list of places") if day else \
+                    (when, when_rule)
                 inc = Incident(
-                    id=incident_id(article.file, str(p.geonameid), when.day.isoformat(),
+                    id=incident_id(article.file, str(p.geonameid), w_m.day.isoformat(),
                                    merge_class(event_type, sub)),
-                    event_date=when.day.isoformat(), time_precision=when.precision,
+                    event_date=w_m.day.isoformat(), time_precision=w_m.precision,
                     event_type=event_type, sub_event_type=sub, actor1=a1, actor2=a2,
                     location=p.name, country=p.country, admin1=p.admin1, lat=p.lat, lon=p.lon,
                     geo_precision=prec, fatalities=fat if len(places) == 1 else None,
                     injured=inj if len(places) == 1 else None, claimed_by=list(claimed),
                     denied_by=[d for d in deny if d not in claimed],
                     sources=[src], evidence=[as_written[k]], geonameid=p.geonameid,
-                    notes=reason(trig, tm, sub, when, when_rule, m, prec, a1, actor_rule))
+                    notes=reason(trig, tm, sub, w_m, rule_m, m, prec, a1, actor_rule))
                 prev_now.append(inc)
                 out.append(inc)
             prev = prev_now

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from .. import dates
 from ..lexicon import Lexicon, Theatre
-from .clauses import blank, foreign_spans, own_clause
+from .clauses import blank, clauses, foreign_spans, own_clause
+from .triggers import trigger_spans
 
 
 def in_period(day: date, published: date, theatre: Theatre | None) -> bool:
@@ -44,6 +45,27 @@ def days_before_main(whole: str, clause_start: int, ref, lex: Lexicon):
     precision = max(main.precision, 2 if unit.startswith("week") else 1)
     return (dates.When(main.day - timedelta(days=days), precision, explicit=True),
             f"'{span.group(0).strip()} after' the main clause's day ({main.day.isoformat()})")
+
+
+def dates_of_antecedents(body: str, places: list, ref, lex: Lexicon) -> dict:
+    """'... in Barda and Tartar, which were struck on October 17 and October 20': a relative clause right after a
+    list of places that tells their event with its own days dates each place, in order (one day dates all)."""
+    if not places:
+        return {}
+    last = max(m.end for m, _ in places)
+    rel = next((c for c in clauses(body, lex) if c.start >= last and c.subordinate), None)
+    if rel is None or not re.fullmatch(r"[\s,]*", body[last:rel.start]) or not re.match(
+            r"\s*(?:which|where|that)\b", body[rel.start:rel.end], re.I):
+        return {}
+    text = body[rel.start:rel.end]
+    if not any(t.kind in ("attack", "clash", "casualty") for t, _ in trigger_spans(text, lex)):
+        return {}
+    days = dates.days_named(text, ref)
+    ordered = sorted((m for m, _ in places), key=lambda m: m.start)
+    if len(days) == 1 or len(days) == len(ordered):
+        return {m.start: dates.When(days[0] if len(days) == 1 else days[i], 1, explicit=True)
+                for i, m in enumerate(ordered)}
+    return {}
 
 
 def date_of(body: str, trigs: list, ref, theatre: Theatre | None, lex: Lexicon):
