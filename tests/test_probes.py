@@ -138,3 +138,10 @@ def test_both_sides_each_keep_their_claim_and_tolls_read_right(gazetteer):
     assert incs[("Tartar", "2020-10-11")].fatalities == 1  # 'a town of about 20,000' is its people
     assert incs[("Khankendi", "2020-10-12")].claimed_by == []  # the ministry that said it is not the attacker's
     assert {i.geo_precision for (loc, _), i in incs.items() if loc in ("Martakert", "Khojavend")} == {2}
+
+
+def test_front_report_materiel_vague_tolls_and_roads(gazetteer):
+    incs = _incs(gazetteer, "p17_front_report.txt")
+    talish = incs[("Talish", "2020-10-02")]  # 'killed dozens': a report of casualties with no figure to store
+    assert (talish.fatalities, talish.claimed_by) == (None, ["Armenia"])  # the four are tanks, not dead
+    assert {incs[(loc, "2020-10-02")].geo_precision for loc in ("Goris", "Khankendi")} == {2}  # 'between A and B'

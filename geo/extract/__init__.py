@@ -188,7 +188,7 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
                 continue
             trig, tm = trigs[0]
             fat, inj = casualties(s, lex)
-            if trig.kind == "casualty" and fat is None and inj is None:
+            if trig.kind == "casualty" and fat is None and inj is None and not lex.rx["vague_toll"].search(s):
                 continue  # 'death' or 'killed' with no toll: a figure of speech or a reference, not a report
             places = places_here
             if trig.kind in ("capture", "transfer"):

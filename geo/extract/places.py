@@ -75,10 +75,13 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
         ok = [m for m in ok if m not in refs]
         precise = [m for m in precise if m not in refs]
     if precise:
-        near = [m for m in precise if re.search(r"\b(?:near|outside|around|close to|outskirts of|vicinity of)\s+"
+        near = [m for m in precise if re.search(r"\b(?:near|outside|around|close to|outskirts of|vicinity of|between)\s+"
                                                 r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
                                                 sentence[max(0, m.start - 40):m.start], re.I)
                 or _DISTANCE.search(sentence[max(0, m.start - 40):m.start])]
+        near += [b for a, b in zip(precise, precise[1:]) if a in near and re.fullmatch(  # 'between A and B'
+            r"\s+and\s+", sentence[a.end:b.start]) and re.search(r"\bbetween\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+                                                                 sentence[max(0, a.start - 40):a.start], re.I)]
         area = [m for m in precise if lex.rx["area_after"].search(sentence[m.end:m.end + 40])
                 or _area_before(sentence, m, lex)]
         run = [precise[0]]

@@ -60,6 +60,8 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
             after = _CLAUSE_END.split(_AGES.sub(" ", sentence[m.end():m.end() + 80]))[0]  # 'three, aged 45 and 62, were killed
             for w in after.split()[:6]:
                 w = _EDGE_PUNCT.sub("", w)
+                if rx["materiel_nouns"].fullmatch(w):
+                    break  # 'destroyed four tanks and killed dozens': the number counts the tanks
                 if rx["killed"].fullmatch(w):
                     cls = "killed"
                 elif rx["injured"].fullmatch(w):
