@@ -4,8 +4,10 @@ Each step is a module that does one thing to a sentence or a clause: ``clauses``
 starts and whether it is subordinate), ``triggers`` (event words, without negated, aimed or planned
 ones), ``when`` (the date of the trigger's own clause), ``speech`` (who claims, who denies),
 ``places`` (where it happened and how precisely), ``actors`` (who acted), ``tolls`` (casualties),
-``reasons`` (why). ``extract`` below is the article-level step over them: paragraph dates, quotations,
-the last speaker and the last town named, denials of what was just reported, a trigger carried to
+``reasons`` (why). Below, the article-level steps run over each event frame of each sentence in
+order (frame, time, speech, places, date, actor, event type, incidents), sharing one ``Discourse``
+state: the paragraph's last date, the speaker who goes on speaking, the last town named, the
+incidents just told (for denials, 'also' and a toll in the next sentence) and a trigger carried to
 the next sentence. Rules are about language, never about one article; vocabulary comes from
 ``geo/data`` through ``geo.lexicon``.
 """
@@ -13,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
 from .. import dates
-from ..lexicon import Lexicon, load
+from ..lexicon import Lexicon, Theatre, load
 from ..merge import TERRITORY, VIOLENT, absorb, merge_class, merge_within  # noqa: F401 - importable from here too
 from ..records import Article, Incident, Mention, Source
 from .actors import actor_at, attacker, belligerent
@@ -65,6 +68,45 @@ def _last_town(named: list[tuple[str, list[Mention]]], lex: Lexicon, theatre) ->
     return None
 
 
+@dataclass
+class Discourse:
+    """What the article has told so far, shared by the steps over its sentences: the speaker who goes on speaking,
+    the settlements 'the town' may refer to, the paragraph's last date, the incidents just told (for 'it denied',
+    'also' and a toll in the next sentence) and a trigger whose place the next sentence may name."""
+    published: date
+    theatre: Theatre | None
+    src: Source
+    as_written: list[str]
+    attribution: dict[int, str]
+    last_speakers: list[str] = field(default_factory=list)
+    named_towns: list[tuple[str, list[Mention]]] = field(default_factory=list)
+    deniers: list[str] = field(default_factory=list)
+    out: list[Incident] = field(default_factory=list)
+    prev: list[Incident] = field(default_factory=list)
+    pending: tuple | None = None
+    anchor: dates.When | None = None
+    anchor_rule: str = ""
+
+
+@dataclass
+class Frame:
+    """One event frame of a sentence: its text (the sentence's other frames blanked), the whole sentence, the
+    quotation's attribution if any, and the triggers outside a summary of the war, main clause first."""
+    k: int
+    s: str
+    whole: str
+    mentions: list[Mention]
+    partial: bool
+    said: str | None
+    ref: date
+    said_day: bool
+    body: str
+    whole_body: str
+    trigs: list
+    summary: list[tuple[int, int]]
+    towns_before: int
+
+
 def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Incident]:
     """All incidents an article reports, merged within the article."""
     lex = lex or load()
@@ -81,203 +123,245 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
     sentences = [blank(x, [d.span()]) if (d := lex.rx["dateline"].match(x)) else x for x in sentences]
     all_mentions = mentions_per_sentence(sentences, gazetteer)
     theatre = default_theatre(lex, [m for ms in all_mentions for m in ms])
-    src = Source(article.file, article.url, article.title, published.isoformat())
-    last_speakers: list[str] = []
-    named_towns: list[tuple[str, list[Mention]]] = []  # sentences naming settlements: what 'the town' may refer to
-    deniers: list[str] = []
-    out: list[Incident] = []
-    prev: list[Incident] = []
-    pending = None  # a trigger whose sentence named no precise place: the next sentence may name it
-    anchor, anchor_rule = None, ""
-    attribution = attributions(sentences)
+    d = Discourse(published, theatre, Source(article.file, article.url, article.title, published.isoformat()),
+                  as_written, attributions(sentences))
     for k, (s, mentions) in enumerate(zip(sentences, all_mentions)):
         if k in starts:
-            anchor, anchor_rule = None, ""
-        towns_before = len(named_towns)
+            d.anchor, d.anchor_rule = None, ""
+        towns_before = len(d.named_towns)
         if any(m.place.feature_class == "P" for m in mentions):
-            named_towns.append((s, mentions))
-        whole_s, whole_mentions = s, mentions
-        for s, mentions, partial in _frames(whole_s, whole_mentions, lex, theatre):
-            said = attribution.get(k)
-            ref, said_day = published, False
-            if said:  # a quotation: its 'this morning' is the speaker's, its speaker is named after it
-                sw = dates.resolve(said, published)
-                said_day = sw is not None and sw.explicit and not sw.background
-                ref = sw.day if said_day else published
-            trigs = trigger_spans(s, lex)
-            summary = _summary_scopes(s, lex)
-            if summary:  # 'the truce that ended six weeks of fighting': the war told as a whole is no incident
-                trigs = [t for t in trigs if not any(a <= t[1].start() < b for a, b in summary)]
-            body = s if not said else s.replace(said, " " * len(said))
-            if trigs:
-                trigs = main_first(body, trigs, lex)
-            w, date_rule = date_of(body, trigs, ref, theatre, lex)
-            whole_body = whole_s if not said else whole_s.replace(said, " " * len(said))
-            before_main = days_before_main(whole_body, own_clause(whole_body, trigs[0][1].start(), lex).start, ref,
-                                           lex) if partial and trigs and w is not None and not w.explicit else None
-            if before_main:  # '... came six days after a missile struck Y': the main clause's day less six
-                w, date_rule = before_main
-            elif partial and w is not None and not w.explicit:  # a frame with no time of its own: the sentence's
-                w, date_rule = date_of(whole_body,
-                                       main_first(whole_s, trigger_spans(whole_s, lex), lex) or trigs, ref, theatre, lex)
-            if said_day and w is not None and not w.explicit:
-                w, date_rule = dates.When(w.day, w.precision, explicit=True), "the quoted speaker's day"
-            if w is not None and w.explicit and not w.background:
-                anchor, anchor_rule = w, date_rule
-            occasion = prev if prev and trigs and (w is None or not w.explicit) and \
-                lex.rx["same_occasion"].search(s) else None  # 'X was also shelled': the same report as just before
-            claim, deny = speakers(s, lex)
-            if partial and not (claim or deny):
-                claim, deny = speakers(whole_s, lex)
-            inherited = False
-            if said and not (claim or deny):
-                claim, deny = speakers(said, lex)
-            if claim or deny:
-                last_speakers = [x for x in claim + deny if x != "Media"] or last_speakers
-            elif pronoun_speaker(s):
-                claim, inherited = list(last_speakers), True
-            elif occasion:
-                claim = unique([c for i in occasion for c in i.claimed_by])
-            may = lex.may_match(s)
-            if "denial" in may and lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
-                    inherited or not trigs):
-                # 'Baku called the report fake', '... a lie, it added': the speaker denies
-                deny, claim = unique(deny + [c for c in claim if c != "Media"]), []
-            deniers += [d for d in deny if d not in deniers]
-            carried, prev_now = prev, []
-            prev = []
-            if deny and carried and not pick_places(s, mentions, lex, theatre, trigs):
-                for inc in carried:  # 'Yerevan denies it.': a denial of what was just reported
-                    inc.denied_by += [d for d in deny if d not in inc.denied_by and d not in inc.claimed_by]
-            if s.rstrip().endswith("?") or summary and not trigs:
-                pending = None
-                continue
-            if trigs:  # in a long sentence a place far from every trigger belongs to another clause
-                mentions = [m for m in mentions if any(min(abs(m.start - t.end()), abs(t.start() - m.end)) <= MAX_GAP
-                                                       for _, t in trigs)]
-            elif not (pending and "continuation" in may and lex.rx["continuation"].search(s)):
-                pending = None  # no event here, and none carried on: the common sentence stops here
-                continue
-            if trigs and not own_clause(body, trigs[0][1].start(), lex).subordinate:
-                mentions = [m for m in mentions if not _in_other_event(body, m.start, lex)]
-            places_here = pick_places(s, mentions, lex, theatre, trigs)
-            if not trigs:
-                if places_here:
-                    trig, tm, when, claim0, a1_0, rule0 = pending
-                    trigs = [(trig, tm)]
-                    claim = claim or claim0
-                    when_rule = f"{rule0}, carried from the sentence before, which named no precise place"
-                else:
-                    pending = None
-                    continue
-            else:
-                when, when_rule = w, date_rule
-                if when is not None and not when.explicit and own_clause(body, trigs[0][1].start(), lex).subordinate:
-                    pending = None  # 'after the capture of X, ...', 'soldiers who died in the clashes': an earlier event
-                    continue        # the sentence refers to, with no time of its own
-                if when is not None and not when.explicit and occasion:
-                    when = dates.When(date.fromisoformat(occasion[0].event_date), occasion[0].time_precision,
-                                      explicit=True)
-                    when_rule = "'also', with no time of its own: the day of the incident told just before"
-                if when is not None and not when.explicit and anchor is not None:
-                    when = anchor  # a sentence with no time of its own speaks of the paragraph's last date
-                    when_rule = f"no time in its clause: the paragraph's last date ({anchor_rule})"
-                a1_0 = None
-            pending = None
-            if when is None or when.background or not in_period(when.day, published, theatre):
-                continue
-            trig, tm = trigs[0]
-            fat, inj = casualties(s, lex)
-            if trig.kind == "casualty" and fat is None and inj is None and not lex.rx["vague_toll"].search(s):
-                continue  # 'death' or 'killed' with no toll: a figure of speech or a reference, not a report
-            places = places_here
-            if trig.kind in ("capture", "transfer"):
-                places = objects_of_change(s, places, lex, tm)
-            if not places and towns_before and trig.kind != "casualty":
-                ref = lex.rx["settlement_anaphor"].search(s)
-                town = _last_town(named_towns[:towns_before], lex, theatre) if ref else None
-                if town is not None:  # 'the city was shelled again': the settlement named last
-                    places = [(Mention(ref.start(), ref.end(), ref.group(0), town.place), 1)]
-            if not any(pr == 1 for _, pr in places):
-                pending = (trig, tm, when, claim, None, when_rule)
-            if not places:
-                if len(carried) == 1 and (fat is not None or inj is not None) and trig.kind == "casualty":
-                    for inc in carried:
-                        inc.fatalities = inc.fatalities if inc.fatalities is not None else fat
-                        inc.injured = inc.injured if inc.injured is not None else inj
-                        inc.evidence.append(as_written[k])
-                continue
-            a1 = attacker(s, (tm.start(), tm.end()), lex, claim) if tm.string == s else a1_0
-            actor_rule = "named with the trigger" if a1 else "unknown"
-            bel = [c for c in claim if belligerent(c, lex)]
-            if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel:
-                a1 = lex.opponents.get(bel[0])
-                actor_rule = f"the opponent of {bel[0]}, who reports it"
-            if a1 is None and trig.kind == "attack" and theatre and len(places) == 1 and places[0][1] == 1:
-                held = theatre.holder(places[0][0].place.lon, places[0][0].place.lat, places[0][0].place.country)
-                other = [v.get("default_actor") for k, v in theatre.sides.items() if held and k != held]
-                a1 = other[0] if len(other) == 1 else None  # a town is shelled by the side that does not hold it
-                actor_rule = "the side that did not hold the place before the period" if a1 else actor_rule
-            to = re.match(r"\s+(?:\w+\s+){0,4}?to\s+(?:the\s+)?", s[tm.end():]) if trig.kind == "transfer" else None
-            if to:  # 'handed over X to Azerbaijan': the recipient is the one that takes control
-                rec = [a for a in actor_at(s[tm.end() + to.end():tm.end() + to.end() + 30], lex) if belligerent(a[2], lex)]
-                if rec and rec[0][0] == 0:
-                    a1, actor_rule = rec[0][2], "the recipient of the handover"
-            if a1 is None and trig.kind in ("capture", "transfer"):
-                subj = [a for a in actor_at(s[:tm.start()], lex) if belligerent(a[2], lex)
-                        and not re.search(r"\b(?:of|from|to|by|against|with|between|and)\s+(?:the\s+)?$",
-                                          s[max(0, a[0] - 15):a[0]], re.I)]
-                a1 = subj[0][2] if subj else (bel[0] if bel else None)
-                actor_rule = ("the subject before the trigger" if subj else "the side that reports it" if bel
-                              else actor_rule)
-            if trig.kind in ("capture", "transfer") and actor_rule in ("named with the trigger", "the subject before the "
-                    "trigger") and lex.rx["loss_trigger"].fullmatch(tm.group(0)) and lex.opponents.get(a1):
-                a1, actor_rule = lex.opponents[a1], f"the opponent of {a1}, which gave the place up"
-            event_type, sub = trig.event_type, trig.sub_event_type
-            if sub == "@capture":
-                sub = (lex.actors.get(a1, {}).get("capture_sub_event") if a1 else None) or "Armed clash"
-                past_perfect = re.search(r"\bhad\s+(?:\w+\s+)?$", s[max(0, tm.start() - 20):tm.start()], re.I)
-                if theatre and theatre.ceasefire and when.day.isoformat() >= theatre.ceasefire and not past_perfect \
-                        and not any(t.kind in ("clash", "attack") for t, _ in trigs):  # 'had captured': before, by force
-                    event_type, sub = "Strategic developments", "Non-violent transfer of territory"
-            a2 = lex.opponents.get(a1) if a1 else None
-            if re.search(r"\bcivilian", s, re.I) and trig.kind in ("attack", "casualty"):
-                a2 = "Civilians"
-            claimed = [c for c in claim if c == "Media" or belligerent(c, lex)]
-            if deny and not claimed:
-                told = [i for i in out if i.geonameid in {m.place.geonameid for m, _ in places}]
-                for i in told:  # a denial of what the article already reported, not a new incident
-                    i.denied_by += [d for d in deny if d not in i.denied_by and d not in i.claimed_by]
-                    i.evidence.append(as_written[k])
-                if told:
-                    continue
-            own_days = dates_of_antecedents(body, places, ref, lex)
-            for m, prec in places:
-                p = m.place
-                day = own_days.get(m.start)
-                if day is not None and not in_period(day.day, published, theatre):
-                    continue
-                w_m, rule_m = (day, "the days of the relative clause after its list of places") if day else \
-                    (when, when_rule)
-                inc = Incident(
-                    id=incident_id(article.file, str(p.geonameid), w_m.day.isoformat(),
-                                   merge_class(event_type, sub)),
-                    event_date=w_m.day.isoformat(), time_precision=w_m.precision,
-                    event_type=event_type, sub_event_type=sub, actor1=a1, actor2=a2,
-                    location=p.name, country=p.country, admin1=p.admin1, lat=p.lat, lon=p.lon,
-                    geo_precision=prec, fatalities=fat if len(places) == 1 else None,
-                    injured=inj if len(places) == 1 else None, claimed_by=list(claimed),
-                    denied_by=[d for d in deny if d not in claimed],
-                    sources=[src], evidence=[as_written[k]], geonameid=p.geonameid,
-                    notes=reason(trig, tm, sub, w_m, rule_m, m, prec, a1, actor_rule))
-                prev_now.append(inc)
-                out.append(inc)
-            prev = prev_now
-    for inc in out:  # a side that denies in the article denies the attacks it is accused of there
+            d.named_towns.append((s, mentions))
+        for text, frame_mentions, partial in _frames(s, mentions, lex, theatre):
+            _read_frame(_frame(k, text, s, frame_mentions, partial, towns_before, d, lex), d, lex)
+    for inc in d.out:  # a side that denies in the article denies the attacks it is accused of there
         if merge_class(inc.event_type, inc.sub_event_type) == "violent":
-            inc.denied_by += [d for d in deniers if d not in inc.denied_by and d not in inc.claimed_by
-                              and inc.actor1 and lex.side(d) == lex.side(inc.actor1)]
-    return merge_within(_fighting_goes_on(out, lex), lex.sub_event_ranks)
+            inc.denied_by += [x for x in d.deniers if x not in inc.denied_by and x not in inc.claimed_by
+                              and inc.actor1 and lex.side(x) == lex.side(inc.actor1)]
+    return merge_within(_fighting_goes_on(d.out, lex), lex.sub_event_ranks)
+
+
+def _frame(k: int, s: str, whole: str, mentions: list[Mention], partial: bool, towns_before: int, d: Discourse,
+           lex: Lexicon) -> Frame:
+    """Step 1, the frame: a quotation's own day and speaker, the triggers outside a summary of the war."""
+    said = d.attribution.get(k)
+    ref, said_day = d.published, False
+    if said:  # a quotation: its 'this morning' is the speaker's, its speaker is named after it
+        sw = dates.resolve(said, d.published)
+        said_day = sw is not None and sw.explicit and not sw.background
+        ref = sw.day if said_day else d.published
+    trigs = trigger_spans(s, lex)
+    summary = _summary_scopes(s, lex)
+    if summary:  # 'the truce that ended six weeks of fighting': the war told as a whole is no incident
+        trigs = [t for t in trigs if not any(a <= t[1].start() < b for a, b in summary)]
+    body = s if not said else s.replace(said, " " * len(said))
+    whole_body = whole if not said else whole.replace(said, " " * len(said))
+    if trigs:
+        trigs = main_first(body, trigs, lex)
+    return Frame(k, s, whole, mentions, partial, said, ref, said_day, body, whole_body, trigs, summary, towns_before)
+
+
+def _frame_time(f: Frame, d: Discourse, lex: Lexicon):
+    """Step 2, time: the trigger's own clause, else a span before the main clause's day, else the sentence's; a
+    quotation's day; the paragraph's anchor moves to an explicit date."""
+    w, rule = date_of(f.body, f.trigs, f.ref, d.theatre, lex)
+    before_main = days_before_main(f.whole_body, own_clause(f.whole_body, f.trigs[0][1].start(), lex).start, f.ref,
+                                   lex) if f.partial and f.trigs and w is not None and not w.explicit else None
+    if before_main:  # '... came six days after a missile struck Y': the main clause's day less six
+        w, rule = before_main
+    elif f.partial and w is not None and not w.explicit:  # a frame with no time of its own: the sentence's
+        w, rule = date_of(f.whole_body, main_first(f.whole, trigger_spans(f.whole, lex), lex) or f.trigs, f.ref,
+                          d.theatre, lex)
+    if f.said_day and w is not None and not w.explicit:
+        w, rule = dates.When(w.day, w.precision, explicit=True), "the quoted speaker's day"
+    if w is not None and w.explicit and not w.background:
+        d.anchor, d.anchor_rule = w, rule
+    return w, rule
+
+
+def _frame_speakers(f: Frame, w, d: Discourse, lex: Lexicon):
+    """Step 3, speech: (claim, deny, occasion): the frame's speakers, else the quotation's, the last speaker ('it
+    said') or the report just told ('also'); a speaker calling a report a lie denies it."""
+    s = f.s
+    occasion = d.prev if d.prev and f.trigs and (w is None or not w.explicit) and \
+        lex.rx["same_occasion"].search(s) else None  # 'X was also shelled': the same report as just before
+    claim, deny = speakers(s, lex)
+    if f.partial and not (claim or deny):
+        claim, deny = speakers(f.whole, lex)
+    inherited = False
+    if f.said and not (claim or deny):
+        claim, deny = speakers(f.said, lex)
+    if claim or deny:
+        d.last_speakers = [x for x in claim + deny if x != "Media"] or d.last_speakers
+    elif pronoun_speaker(s):
+        claim, inherited = list(d.last_speakers), True
+    elif occasion:
+        claim = unique([c for i in occasion for c in i.claimed_by])
+    may = lex.may_match(s)
+    if "denial" in may and lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
+            inherited or not f.trigs):
+        # 'Baku called the report fake', '... a lie, it added': the speaker denies
+        deny, claim = unique(deny + [c for c in claim if c != "Media"]), []
+    d.deniers += [x for x in deny if x not in d.deniers]
+    return claim, deny, occasion
+
+
+def _frame_when(f: Frame, w, rule: str, occasion, d: Discourse, lex: Lexicon):
+    """Step 5, the event's date: None for an earlier event the sentence refers to with no time of its own ('after
+    the capture of X, ...', 'soldiers who died in the clashes'); else the day of the report just told ('also') or
+    the paragraph's last date for a clause with no time."""
+    if w is not None and not w.explicit and own_clause(f.body, f.trigs[0][1].start(), lex).subordinate:
+        return None, rule
+    if w is not None and not w.explicit and occasion:
+        w = dates.When(date.fromisoformat(occasion[0].event_date), occasion[0].time_precision, explicit=True)
+        rule = "'also', with no time of its own: the day of the incident told just before"
+    if w is not None and not w.explicit and d.anchor is not None:
+        w = d.anchor  # a sentence with no time of its own speaks of the paragraph's last date
+        rule = f"no time in its clause: the paragraph's last date ({d.anchor_rule})"
+    return w, rule
+
+
+def _frame_places(f: Frame, d: Discourse, lex: Lexicon) -> list[Mention]:
+    """Step 4, candidate places: near a trigger (a place far from every trigger belongs to another clause) and not
+    in a clause of another event."""
+    mentions = f.mentions
+    if f.trigs:
+        mentions = [m for m in mentions if any(min(abs(m.start - t.end()), abs(t.start() - m.end)) <= MAX_GAP
+                                               for _, t in f.trigs)]
+        if not own_clause(f.body, f.trigs[0][1].start(), lex).subordinate:
+            mentions = [m for m in mentions if not _in_other_event(f.body, m.start, lex)]
+    return mentions
+
+
+def _actor1(s: str, trig, tm, claim: list[str], places, a1_0, theatre, lex: Lexicon) -> tuple[str | None, str]:
+    """Step 6, who acted, and by which rule: named with the trigger; the opponent of the side that reports an
+    attack; the side that did not hold a shelled town; the recipient of a handover; the subject of a capture; the
+    opponent of a side that gave a place up."""
+    a1 = attacker(s, (tm.start(), tm.end()), lex, claim) if tm.string == s else a1_0
+    rule = "named with the trigger" if a1 else "unknown"
+    bel = [c for c in claim if belligerent(c, lex)]
+    if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel:
+        a1 = lex.opponents.get(bel[0])
+        rule = f"the opponent of {bel[0]}, who reports it"
+    if a1 is None and trig.kind == "attack" and theatre and len(places) == 1 and places[0][1] == 1:
+        held = theatre.holder(places[0][0].place.lon, places[0][0].place.lat, places[0][0].place.country)
+        other = [v.get("default_actor") for k, v in theatre.sides.items() if held and k != held]
+        a1 = other[0] if len(other) == 1 else None  # a town is shelled by the side that does not hold it
+        rule = "the side that did not hold the place before the period" if a1 else rule
+    to = re.match(r"\s+(?:\w+\s+){0,4}?to\s+(?:the\s+)?", s[tm.end():]) if trig.kind == "transfer" else None
+    if to:  # 'handed over X to Azerbaijan': the recipient is the one that takes control
+        rec = [a for a in actor_at(s[tm.end() + to.end():tm.end() + to.end() + 30], lex) if belligerent(a[2], lex)]
+        if rec and rec[0][0] == 0:
+            a1, rule = rec[0][2], "the recipient of the handover"
+    if a1 is None and trig.kind in ("capture", "transfer"):
+        subj = [a for a in actor_at(s[:tm.start()], lex) if belligerent(a[2], lex)
+                and not re.search(r"\b(?:of|from|to|by|against|with|between|and)\s+(?:the\s+)?$",
+                                  s[max(0, a[0] - 15):a[0]], re.I)]
+        a1 = subj[0][2] if subj else (bel[0] if bel else None)
+        rule = "the subject before the trigger" if subj else "the side that reports it" if bel else rule
+    if trig.kind in ("capture", "transfer") and rule in ("named with the trigger", "the subject before the trigger") \
+            and lex.rx["loss_trigger"].fullmatch(tm.group(0)) and lex.opponents.get(a1):
+        a1, rule = lex.opponents[a1], f"the opponent of {a1}, which gave the place up"
+    return a1, rule
+
+
+def _event_types(s: str, trig, tm, trigs, a1: str | None, when, theatre, lex: Lexicon) -> tuple[str, str]:
+    """Step 7, ACLED's event and sub-event type: a capture is the actor's kind of capture, and after the theatre's
+    ceasefire a transfer, unless told in the past perfect or beside fighting."""
+    event_type, sub = trig.event_type, trig.sub_event_type
+    if sub == "@capture":
+        sub = (lex.actors.get(a1, {}).get("capture_sub_event") if a1 else None) or "Armed clash"
+        past_perfect = re.search(r"\bhad\s+(?:\w+\s+)?$", s[max(0, tm.start() - 20):tm.start()], re.I)
+        if theatre and theatre.ceasefire and when.day.isoformat() >= theatre.ceasefire and not past_perfect \
+                and not any(t.kind in ("clash", "attack") for t, _ in trigs):  # 'had captured': before, by force
+            event_type, sub = "Strategic developments", "Non-violent transfer of territory"
+    return event_type, sub
+
+
+def _read_frame(f: Frame, d: Discourse, lex: Lexicon) -> None:
+    """The steps over one frame, in order; a step that finds no incident ends the frame."""
+    w, date_rule = _frame_time(f, d, lex)
+    claim, deny, occasion = _frame_speakers(f, w, d, lex)
+    s, trigs, theatre = f.s, f.trigs, d.theatre
+    carried, d.prev = d.prev, []
+    if deny and carried and not pick_places(s, f.mentions, lex, theatre, trigs):
+        for inc in carried:  # 'Yerevan denies it.': a denial of what was just reported
+            inc.denied_by += [x for x in deny if x not in inc.denied_by and x not in inc.claimed_by]
+    may = lex.may_match(s)
+    if s.rstrip().endswith("?") or f.summary and not trigs or not trigs and not (
+            d.pending and "continuation" in may and lex.rx["continuation"].search(s)):
+        d.pending = None  # a question, a summary, or no event and none carried on: the common sentence stops here
+        return
+    places_here = pick_places(s, _frame_places(f, d, lex), lex, theatre, trigs)
+    if not trigs:
+        if not places_here:
+            d.pending = None
+            return
+        trig, tm, when, claim0, a1_0, rule0 = d.pending
+        trigs = [(trig, tm)]
+        claim = claim or claim0
+        when_rule = f"{rule0}, carried from the sentence before, which named no precise place"
+    else:
+        when, when_rule = _frame_when(f, w, date_rule, occasion, d, lex)
+        if when is None and w is not None:
+            d.pending = None
+            return
+        a1_0 = None
+    d.pending = None
+    if when is None or when.background or not in_period(when.day, d.published, theatre):
+        return
+    trig, tm = trigs[0]
+    fat, inj = casualties(s, lex)
+    if trig.kind == "casualty" and fat is None and inj is None and not lex.rx["vague_toll"].search(s):
+        return  # 'death' or 'killed' with no toll: a figure of speech or a reference, not a report
+    places = places_here
+    if trig.kind in ("capture", "transfer"):
+        places = objects_of_change(s, places, lex, tm)
+    if not places and f.towns_before and trig.kind != "casualty":
+        anaphor = lex.rx["settlement_anaphor"].search(s)
+        town = _last_town(d.named_towns[:f.towns_before], lex, theatre) if anaphor else None
+        if town is not None:  # 'the city was shelled again': the settlement named last
+            places = [(Mention(anaphor.start(), anaphor.end(), anaphor.group(0), town.place), 1)]
+    if not any(pr == 1 for _, pr in places):
+        d.pending = (trig, tm, when, claim, None, when_rule)
+    if not places:
+        if len(carried) == 1 and (fat is not None or inj is not None) and trig.kind == "casualty":
+            for inc in carried:  # 'Two people died.' after the strike just told
+                inc.fatalities = inc.fatalities if inc.fatalities is not None else fat
+                inc.injured = inc.injured if inc.injured is not None else inj
+                inc.evidence.append(d.as_written[f.k])
+        return
+    a1, actor_rule = _actor1(s, trig, tm, claim, places, a1_0, theatre, lex)
+    event_type, sub = _event_types(s, trig, tm, trigs, a1, when, theatre, lex)
+    a2 = lex.opponents.get(a1) if a1 else None
+    if re.search(r"\bcivilian", s, re.I) and trig.kind in ("attack", "casualty"):
+        a2 = "Civilians"
+    claimed = [c for c in claim if c == "Media" or belligerent(c, lex)]
+    if deny and not claimed:
+        told = [i for i in d.out if i.geonameid in {m.place.geonameid for m, _ in places}]
+        for i in told:  # a denial of what the article already reported, not a new incident
+            i.denied_by += [x for x in deny if x not in i.denied_by and x not in i.claimed_by]
+            i.evidence.append(d.as_written[f.k])
+        if told:
+            return
+    own_days = dates_of_antecedents(f.body, places, f.ref, lex)
+    for m, prec in places:  # step 8, the incidents
+        p = m.place
+        day = own_days.get(m.start)
+        if day is not None and not in_period(day.day, d.published, theatre):
+            continue
+        w_m, rule_m = (day, "the days of the relative clause after its list of places") if day else (when, when_rule)
+        inc = Incident(
+            id=incident_id(d.src.file, str(p.geonameid), w_m.day.isoformat(), merge_class(event_type, sub)),
+            event_date=w_m.day.isoformat(), time_precision=w_m.precision,
+            event_type=event_type, sub_event_type=sub, actor1=a1, actor2=a2,
+            location=p.name, country=p.country, admin1=p.admin1, lat=p.lat, lon=p.lon,
+            geo_precision=prec, fatalities=fat if len(places) == 1 else None,
+            injured=inj if len(places) == 1 else None, claimed_by=list(claimed),
+            denied_by=[x for x in deny if x not in claimed],
+            sources=[d.src], evidence=[d.as_written[f.k]], geonameid=p.geonameid,
+            notes=reason(trig, tm, sub, w_m, rule_m, m, prec, a1, actor_rule))
+        d.prev.append(inc)
+        d.out.append(inc)
 
 
 def _in_other_event(body: str, pos: int, lex: Lexicon) -> bool:
