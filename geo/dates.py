@@ -21,6 +21,7 @@ _MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july
 _MONTH_DAY = re.compile(rf"\b{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)
 _DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)
 _ISO = re.compile(r"\b(?P<year>\d{4})-(?P<m>\d{2})-(?P<day>\d{2})\b")
+_DOTTED = re.compile(r"\b(?P<day>\d{1,2})\.(?P<m>\d{1,2})\.(?P<year>\d{4})\b")  # 14.10.2020, as ministries write
 _WEEKDAY = re.compile(r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)
 _MONTH_ONLY = re.compile(r"\b(?P<rel>(?:early|late|mid|end of|beginning of|start of)[- ]+)?(?:in\s+|of\s+|since\s+|during\s+)?(?:the\s+month\s+of\s+)?(?P<mon>january|february|march|april|may|june|july|august|september|october|november|december)\b(?:\s+(?P<year>\d{4}))?", re.I)
 _YEAR = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)(?P<s>s)?\b")
@@ -95,14 +96,15 @@ def resolve(sentence: str, published: date | None) -> When | None:
         return When(published, 2)  # no year, day, weekday, month or relative time: the branches below agree
     years = [m for m in (_YEAR.finditer(s) if digits else ()) if not _is_number_context(s, m)
              and not re.search(r"\b(?:since|than(?: in)?|until|before|after)\s+(?:the\s+)?(?:early\s+|late\s+)?$",
-                               s[max(0, m.start() - 25):m.start()], re.I)]
+                               s[max(0, m.start() - 25):m.start()], re.I)
+             and not re.search(r"\bborn\s+(?:in\s+)?$", s[max(0, m.start() - 12):m.start()], re.I)]  # a birth year
     past_years = [m for m in years if int(m.group("year")) < published.year or m.group("s")]
     if "decade" in may and _DECADE_WORDS.search(s) or past_years:
         y = int((past_years[0].group("year")) if past_years else published.year - 30)
         m = _MONTH_ONLY.search(s) if "month" in may else None
         month = _month(m.group("mon")) if m and m.group("year") and int(m.group("year")) == y else 7
         return When(date(y, month, 1 if month != 7 else 1), 3, background=True, explicit=True)
-    for pat in (_ISO,) if digits else ():
+    for pat in (_ISO, _DOTTED) if digits else ():
         m = pat.search(s)
         if m:
             try:

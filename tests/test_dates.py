@@ -92,3 +92,9 @@ def test_days_named_reads_lists_with_a_shared_month():
     assert days_named("struck on 17 and 20 October", pub) == [date(2020, 10, 17), date(2020, 10, 20)]
     assert days_named("hit on October 17 and October 20, 2020", pub) == [date(2020, 10, 17), date(2020, 10, 20)]
     assert days_named("under the 10 November agreement", pub) == []  # the date of a text, not of an event
+
+
+def test_dotted_dates_and_birth_years():
+    assert resolve("On 14.10.2020, the town was shelled.", date(2020, 10, 15)).day == date(2020, 10, 14)
+    w = resolve("A woman, born in 1962, was killed on 14 October.", date(2020, 10, 15))
+    assert (w.day, w.background) == (date(2020, 10, 14), False)

@@ -262,6 +262,8 @@ def test_a_name_cut_by_the_look_back_window_is_not_a_hypothetical(gazetteer):
     ("A 7-year-old boy was killed and three people were wounded.", (1, 3)),
     ("Two men, aged 60 and 72, were hurt.", (None, 2)),  # the ages are no toll, the two men are
     ("The shelling of the town, a city of about 20,000, killed a teenage girl.", (1, None)),  # its people, then one
+    ("In the north on October 14, 2 servicemen were killed.", (2, None)),  # after the day, the 2 is a count
+    ("A resident of the village, born in 1958, was killed.", (1, None)),
 ])
 def test_an_age_is_not_a_toll(sentence, expected):
     assert casualties(sentence, LEX) == expected

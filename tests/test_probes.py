@@ -145,3 +145,10 @@ def test_front_report_materiel_vague_tolls_and_roads(gazetteer):
     talish = incs[("Talish", "2020-10-02")]  # 'killed dozens': a report of casualties with no figure to store
     assert (talish.fatalities, talish.claimed_by) == (None, ["Armenia"])  # the four are tanks, not dead
     assert {incs[(loc, "2020-10-02")].geo_precision for loc in ("Goris", "Khankendi")} == {2}  # 'between A and B'
+
+
+def test_translated_ministry_numeric_dates_birth_years_and_tolls(gazetteer):
+    incs = _incs(gazetteer, "p18_translated_ministry.txt")
+    assert incs[("Tartar", "2020-10-14")].time_precision == 1  # '14.10.2020'
+    assert incs[("Aghdam", "2020-10-14")].fatalities == 2  # 'on October 14, 2 servicemen': the 2 is no day
+    assert incs[("Qarayusifli", "2020-10-14")].fatalities == 1  # 'born in 1958' is no date of the event

@@ -10,6 +10,9 @@ _MONTH_NEXT = re.compile(r"(?:^\s*(?:of\s+)?|\b)(?:jan|feb|mar|apr|may|jun|jul|a
                          r"\b", re.I)
 
 
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+$", re.I)
+
+
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 
 
@@ -45,7 +48,7 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
     found: dict[str, int] = {}
     for m in lex.number_re.finditer(sentence):
         n = _number(m.group(0), words)
-        if n is None or _YEAR_LIKE.fullmatch(m.group(0)) or _MONTH_NEXT.search(
+        if n is None or _YEAR_LIKE.fullmatch(m.group(0)) or _MONTH_BEFORE.search(
                 sentence[max(0, m.start() - 12):m.start()]) or _MONTH_NEXT.match(sentence[m.end():m.end() + 12]):
             continue  # 'on September 27 left three dead': a day of the month, not a toll
         if rx["age_after"].match(sentence[m.end():m.end() + 16]) or rx["age_before"].search(
@@ -73,7 +76,7 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
         if cls and cls not in found:
             found[cls] = n
     singles = [*(rx["single_casualty"].finditer(sentence) if "single_casualty" in may else ()),
-               *rx["single_casualty_after"].finditer(sentence)]  # 'a woman was killed', 'killed a teenage girl'
+               *rx["single_casualty_after"].finditer(sentence), *rx["single_casualty_far"].finditer(sentence)]
     for m in singles:
         cls = "killed" if rx["killed"].fullmatch(m.group("cls")) or m.group("cls").lower() == "killing" else "injured"
         found.setdefault(cls, 1)
