@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from geo.map import (MARKER_LIMIT, Filters, IncidentTable, base_map, filter_laye
                      map_mode, read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
 
 SAMPLE = paths.SAMPLE
-PLAY_DELAY = float(os.environ.get("GEO_PLAY_DELAY", "0.8"))  # seconds per day of playback
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
 UPLOAD_TYPES = ["txt", "md", "text", "html", "htm"]
 QUICK_DATES = ("last day", "last 7 days", "one day")
@@ -47,28 +45,15 @@ def place_ids(query: str) -> list[int]:
     return [p.geonameid for p in Gazetteer.load().search(query)]
 
 
-def _play(lo: date, hi: date) -> None:
-    start, end = st.session_state.get("dates", (lo, hi))
-    if end >= hi:
-        end = start
-    st.session_state["dates"] = (start, end)
-    st.session_state["playing"] = True
-
-
 def _quick(lo: date, hi: date, choice: str) -> None:
     """Quick date choices: the last day, the last 7 days, or one day (the range's first day, to slide)."""
     start = st.session_state.get("dates", (lo, hi))[0]
     st.session_state["dates"] = {"last day": (hi, hi), "last 7 days": (max(lo, hi - timedelta(days=6)), hi),
                                  "one day": (start, start)}[choice]
-    st.session_state["playing"] = False
-
-
-def _stop() -> None:
-    st.session_state["playing"] = False
 
 
 def _date_filter(lo: date, hi: date) -> tuple[date, date]:
-    """Date range slider with a play control that moves the end date one day per rerun."""
+    """Date range slider with quick choices; playback is the map's own control (in the browser)."""
     if lo == hi:
         st.write(f"All incidents on {lo.isoformat()}")
         return lo, hi
@@ -78,8 +63,6 @@ def _date_filter(lo: date, hi: date) -> tuple[date, date]:
         start, end = st.session_state["dates"]
         start, end = (lo if start == old_lo else start), (hi if end == old_hi else end)  # new data extends an open end
         start, end = min(max(start, lo), hi), min(max(end, lo), hi)
-        if st.session_state.pop("play_step", False) and st.session_state.get("playing"):
-            end = min(hi, end + timedelta(days=1))
         if (start, max(start, end)) != st.session_state["dates"]:
             st.session_state["dates"] = (start, max(start, end))
         kw = {}
@@ -89,11 +72,6 @@ def _date_filter(lo: date, hi: date) -> tuple[date, date]:
     for col, choice in zip(st.columns([0.9, 1.2, 0.9], gap="small"), QUICK_DATES):
         col.button(choice.capitalize(), key=f"quick_{choice.replace(' ', '_')}", on_click=_quick,
                    args=(lo, hi, choice), width="content", type="tertiary")
-    if st.session_state.get("playing"):
-        st.button("■ Stop", on_click=_stop, key="stop", help="Stop the playback")
-    else:
-        st.button("▶ Play", on_click=_play, args=(lo, hi), key="play",
-                  help="Step the end date through the days, one per frame")
     return start, end
 
 
@@ -283,13 +261,6 @@ def main() -> None:
     if len(sel) > TABLE_ROWS:
         st.caption(f"The {TABLE_ROWS:,} most recent of {len(sel):,}; the exports hold them all.")
     st.dataframe(table_rows(sel, TABLE_ROWS), width="stretch", hide_index=True)
-    if st.session_state.get("playing"):
-        if f.end < table.date_range()[1].isoformat():
-            time.sleep(PLAY_DELAY)
-            st.session_state["play_step"] = True
-        else:
-            st.session_state["playing"] = False
-        st.rerun()
 
 
 main()

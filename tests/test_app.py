@@ -41,7 +41,6 @@ def downloads(monkeypatch):
 
 def _app(monkeypatch, db, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("GEO_DB", str(db))
-    monkeypatch.setenv("GEO_PLAY_DELAY", "0.01")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if query:
         at.query_params.update(query)
@@ -96,19 +95,6 @@ def test_query_parameters_set_the_filters(monkeypatch, db):
     assert at.slider(key="dates").value == (lo, lo)
     assert at.checkbox(key="casualties").value is True and at.text_input(key="q").value == "Tartar"
     assert 0 < _shown(at) < total
-
-
-def test_play_steps_the_end_date_to_the_last_day(monkeypatch, db):
-    at = _run(monkeypatch, db)
-    lo, hi = at.slider(key="dates").value
-    at.slider(key="dates").set_value((lo, lo)).run()
-    first = _shown(at)
-    at.button(key="play").click().run()
-    assert not at.exception, at.exception
-    assert at.session_state["dates"] == (lo, hi)
-    assert at.session_state["playing"] is False
-    assert _shown(at) > first
-    assert [b.label for b in at.button if b.key == "play"] == ["▶ Play"]  # back to Play at the end
 
 
 def test_downloads_offer_valid_geojson_csv_and_geopackage(monkeypatch, db, downloads, tmp_path):

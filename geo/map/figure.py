@@ -50,6 +50,14 @@ MAP_CSS = """
 .map-legend .area { display: inline-block; width: 16px; height: 11px; margin-right: 5px; vertical-align: middle; }
 .map-legend .line { display: inline-block; width: 16px; border-top: 3px solid #111; margin-right: 5px;
   vertical-align: middle; }
+.playback { background: rgba(255,255,255,.95); padding: 4px 6px; font: 12px sans-serif; min-width: 210px; }
+.playback .playback-row { display: flex; align-items: center; gap: 5px; margin-bottom: 3px; }
+.playback button { cursor: pointer; border: 1px solid #999; border-radius: 3px; background: #fff; padding: 1px 6px; }
+.playback button[disabled] { cursor: default; opacity: .5; }
+.playback .playback-day { flex: 1; font-weight: 600; white-space: nowrap; }
+.playback select { font-size: 11px; }
+.playback .playback-range { width: 100%; margin: 0; }
+.playback.playing .playback-play { background: #333; color: #fff; }
 .swatch { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 4px; }
 .settlement-label span { font: 11px sans-serif; color: #333; white-space: nowrap; text-shadow: 0 0 2px #fff,
   0 0 2px #fff; position: relative; left: -50%; top: -7px; }
@@ -91,7 +99,8 @@ def base_map(bounds: list[list[float]] | None = None, basemap: str | Path | None
 
 def filter_layers(data, front: list[dict] | None = None, front_day: str | None = None, sides: dict | None = None,
                   marker_limit: int = MARKER_LIMIT, max_cells: int = MAX_CELLS) -> FilterLayers:
-    """What a filter changes: the incidents, their heat map, the front line and the legend's text.
+    """What a filter changes: the incidents, their heat map, the front line, the legend's text and the days
+    the playback control steps through (in the browser: the incidents of the range are sent once).
 
     Up to ``marker_limit`` incidents are drawn one marker each (clustered where dense); above
     that, server-side aggregated cells keep the page small. ``front`` holds geo.frontline
@@ -108,7 +117,13 @@ def filter_layers(data, front: list[dict] | None = None, front_day: str | None =
         mode, rows = "cells", cell_rows(cells, size_deg)
         name = f"Incidents ({len(sel):,}, aggregated)"
     legend = legend_html(sel, mode, size_deg, sides, front_day, bool(fdata))
-    return localize(FilterLayers(rows, name, legend, fdata))
+    start, end = sel.filters.start, sel.filters.end
+    if not (start and end) and mode == "incidents":
+        days = [i.event_date[:10] for i in sel.incidents]
+        start, end = start or min(days, default=""), end or max(days, default="")
+    play = {"start": start or "", "end": end or "", "play_note": "" if mode == "incidents" else
+            f"More than {marker_limit:,} incidents: narrow the filters to play them day by day"}
+    return localize(FilterLayers(rows, name, legend, fdata, play))
 
 
 def build_map(data, front: list[dict] | None = None, front_day: str | None = None, sides: dict | None = None,

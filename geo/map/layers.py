@@ -18,6 +18,7 @@ from folium.plugins import HeatMap, MarkerCluster
 from folium.template import Template
 
 from .html import COLOR_RE, add_script, js_json
+from .offline import PLAYBACK_JS, project_asset
 
 __all__ = ["MapSlot", "FilterLayers", "CLUSTER_OPTIONS", "HEAT_OPTIONS"]
 
@@ -44,7 +45,8 @@ window.geoLayers = (function (map, control) {
         e.popup.options.maxHeight = Math.max(120, size.y - below - 4 * pad - 40);
         e.popup.update();
     });
-    var current = [], chosen = {};
+    var current = [], chosen = {}, shown = null;
+    var playback = L.control.playback({position: 'topleft'}).addTo(map);
     map.on('overlayadd overlayremove', function (e) {
         current.forEach(function (o) { if (o.layer === e.layer) chosen[o.key] = e.type === 'overlayadd'; });
     });
@@ -66,12 +68,13 @@ window.geoLayers = (function (map, control) {
                 html: '<div style="background:' + r[3] + ';width:' + r[5] + 'px;height:' + r[5]
                     + 'px;line-height:' + r[5] + 'px">' + body + '</div>',
                 iconSize: [r[5], r[5]]});
-            var m = L.marker([r[0], r[1]], {icon: icon, n: r[2], riseOnHover: true});
+            var m = L.marker([r[0], r[1]], {icon: icon, n: r[2], day: r[9], riseOnHover: true});
             m.bindTooltip(r[7], {direction: 'top'});
             m.bindPopup(r[8], {maxWidth: 360});
             markers.push(m);
         }
         group.addLayers(markers);
+        group.allMarkers = markers;
         return group;
     }
     function hatches(data) {
@@ -110,6 +113,21 @@ window.geoLayers = (function (map, control) {
         }
     }
     function style(feature) { return feature.properties.style; }
+    function days(first, last) {
+        var out = [], d = new Date(first + 'T00:00:00Z'), end = new Date(last + 'T00:00:00Z');
+        for (; d <= end; d.setUTCDate(d.getUTCDate() + 1)) out.push(d.toISOString().slice(0, 10));
+        return out;
+    }
+    function play(group, d) {
+        var markers = group.allMarkers;
+        playback.setDays(days(d.start, d.end), function (first, last) {
+            group.clearLayers();
+            group.addLayers(markers.filter(function (m) { return m.options.day >= first && m.options.day <= last; }));
+        }, function () {
+            group.clearLayers();
+            group.addLayers(markers);
+        }, d.play_note);
+    }
     function draw(rows, d) {
         var next = [{key: 'incidents', name: d.name, show: true, layer: incidents(rows, d.cluster)}];
         if (rows.length) {
@@ -132,14 +150,16 @@ window.geoLayers = (function (map, control) {
         });
         current = next;
         body.innerHTML = d.legend;
+        if (d.start && d.end) play(next[0].layer, d);
     }
-    return {draw: draw, map: map};
+    return {draw: draw, map: map, playback: playback};
 })(map, control);
 """
 
 
-class MapSlot(MacroElement):
-    """Part of the base map: the legend's box and ``window.geoLayers.draw``, which swaps a FilterLayers in.
+class MapSlot(JSCSSMixin, MacroElement):
+    """Part of the base map: the legend's box, the playback control and ``window.geoLayers.draw``, which swaps a
+    FilterLayers in and hands its days to the playback control (geo/static/leaflet-playback.js).
 
     Add it after the map's LayerControl, whose overlays it keeps up to date."""
 
@@ -158,8 +178,10 @@ class MapSlot(MacroElement):
         self._name = "MapSlot"
         self.control = control
         self.code = _SLOT_JS
+        self.default_js = [("leaflet_playback", project_asset(PLAYBACK_JS))]
 
     def render(self, **kwargs):
+        _assets(self)
         add_script(self, kwargs)
 
 
@@ -167,7 +189,9 @@ class FilterLayers(JSCSSMixin, folium.FeatureGroup):
     """Incidents (or aggregated cells), their heat map, control areas, front line and legend text for one filter.
 
     Rows: lat, lon, count, colour, Font Awesome icon ('' for a cell, which shows its count), icon
-    size, approximate (0/1), tooltip HTML, popup HTML (escaped by geo.map.html). ``front`` is
+    size, approximate (0/1), tooltip HTML, popup HTML (escaped by geo.map.html), day (ISO; '' for a
+    cell). ``play``: the range's ``start`` and ``end`` days the playback control steps through, and a
+    ``play_note`` when it cannot (cells). ``front`` is
     geo.map.front.front_data's. Drawn by the base map's MapSlot; the group itself stays empty. A
     JSCSSMixin, as streamlit-folium loads the scripts of those only.
     """
@@ -187,7 +211,8 @@ class FilterLayers(JSCSSMixin, folium.FeatureGroup):
         """
     )
 
-    def __init__(self, rows: list[list], name: str, legend: str, front: dict | None = None):
+    def __init__(self, rows: list[list], name: str, legend: str, front: dict | None = None,
+                 play: dict | None = None):
         for r in rows:
             if not COLOR_RE.match(r[3]) or not re.fullmatch(r"[a-z0-9-]*", r[4]):
                 raise ValueError(f"bad marker style {r[3]!r} {r[4]!r}")
@@ -196,13 +221,17 @@ class FilterLayers(JSCSSMixin, folium.FeatureGroup):
         self.rows = rows
         self.rows_json = js_json(rows)
         self.data_json = js_json({"name": name, "legend": legend, "cluster": CLUSTER_OPTIONS, "heat": HEAT_OPTIONS,
-                                  **(front or {})})
+                                  **(front or {}), **(play or {})})
 
     def render(self, **kwargs):
         """The assets, and the script added raw (no second Jinja pass over article text)."""
-        figure = self.get_root()
-        for name, url in self.default_js:
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(CssLink(url), name=name)
+        _assets(self)
         add_script(self, kwargs)
+
+
+def _assets(el) -> None:
+    figure = el.get_root()
+    for name, url in el.default_js:
+        figure.header.add_child(JavascriptLink(url), name=name)
+    for name, url in getattr(el, "default_css", []):
+        figure.header.add_child(CssLink(url), name=name)

@@ -37,7 +37,8 @@ from .. import paths
 from ..export import ATTRIBUTION
 
 __all__ = ["STATIC_DIR", "VENDOR_DIR", "MANIFEST_PATH", "COMPONENT_NAME", "ATTRIBUTION", "MissingAssetError", "manifest",
-           "vendored_assets", "asset_base", "is_remote", "localize", "add_attribution", "inline_html"]
+           "vendored_assets", "asset_base", "project_asset", "is_remote", "localize", "add_attribution", "inline_html",
+           "PLAYBACK_JS"]
 
 STATIC_DIR = paths.STATIC
 VENDOR_DIR = STATIC_DIR / "vendor"
@@ -47,6 +48,7 @@ COMPONENT_NAME = f"{__name__}.assets"
 E = TypeVar("E", bound=Element)
 
 _IMAGE_PATH_JS = "leaflet-image-path.js"
+PLAYBACK_JS = "leaflet-playback.js"  # the map's playback control, project code served like the vendored files
 _IMAGE_PATH_NAME = "leaflet_image_path"
 
 # Elements that load assets at render time instead of through default_js / default_css.
@@ -85,6 +87,13 @@ def asset_base() -> str:
         name = components.declare_component("assets", path=str(STATIC_DIR)).name
     prefix = config.get_option("server.baseUrlPath").strip("/")
     return f"/{prefix}/component/{name}/" if prefix else f"/component/{name}/"
+
+
+def project_asset(name: str, base: str | None = None) -> str:
+    """The URL of one of the project's own browser files in STATIC_DIR (e.g. PLAYBACK_JS), served as the vendored ones."""
+    if not (STATIC_DIR / name).is_file():
+        raise MissingAssetError(f"no file {STATIC_DIR / name}")
+    return (base or asset_base()) + name
 
 
 def is_remote(url: str) -> bool:
@@ -209,6 +218,8 @@ def inline_html(m: Element) -> str:
 
 def _file_for(url: str) -> Path:
     path = urlsplit(url).path
+    if path.endswith("/" + PLAYBACK_JS):
+        return STATIC_DIR / PLAYBACK_JS
     for rel in vendored_assets().values():
         if path.endswith("/" + rel):
             return STATIC_DIR / rel
