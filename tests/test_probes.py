@@ -152,3 +152,9 @@ def test_translated_ministry_numeric_dates_birth_years_and_tolls(gazetteer):
     assert incs[("Tartar", "2020-10-14")].time_precision == 1  # '14.10.2020'
     assert incs[("Aghdam", "2020-10-14")].fatalities == 2  # 'on October 14, 2 servicemen': the 2 is no day
     assert incs[("Qarayusifli", "2020-10-14")].fatalities == 1  # 'born in 1958' is no date of the event
+
+
+def test_each_place_of_a_list_keeps_its_own_toll(gazetteer):
+    incs = _incs(gazetteer, "p19_casualty_list.txt")
+    assert (incs[("Martakert", "2020-10-16")].fatalities, incs[("Khojavend", "2020-10-16")].injured) == (1, 3)
+    assert incs[("Tartar", "2020-10-16")].fatalities is None  # 'two killed in A and B': no place's own toll

@@ -344,6 +344,7 @@ def _read_frame(f: Frame, d: Discourse, lex: Lexicon) -> None:
         if told:
             return
     own_days = dates_of_antecedents(f.body, places, f.ref, lex)
+    own_tolls = _tolls_per_place(s, places, lex) if len(places) > 1 else {}
     for m, prec in places:  # step 8, the incidents
         p = m.place
         day = own_days.get(m.start)
@@ -355,13 +356,31 @@ def _read_frame(f: Frame, d: Discourse, lex: Lexicon) -> None:
             event_date=w_m.day.isoformat(), time_precision=w_m.precision,
             event_type=event_type, sub_event_type=sub, actor1=a1, actor2=a2,
             location=p.name, country=p.country, admin1=p.admin1, lat=p.lat, lon=p.lon,
-            geo_precision=prec, fatalities=fat if len(places) == 1 else None,
-            injured=inj if len(places) == 1 else None, claimed_by=list(claimed),
+            geo_precision=prec, fatalities=fat if len(places) == 1 else own_tolls.get(m.start, (None, None))[0],
+            injured=inj if len(places) == 1 else own_tolls.get(m.start, (None, None))[1], claimed_by=list(claimed),
             denied_by=[x for x in deny if x not in claimed],
             sources=[d.src], evidence=[d.as_written[f.k]], geonameid=p.geonameid,
             notes=reason(trig, tm, sub, w_m, rule_m, m, prec, a1, actor_rule))
         d.prev.append(inc)
         d.out.append(inc)
+
+
+_TOLL_AT = re.compile(r"\b(?:in|at)\s+(?:the\s+)?(?:(?:village|town|city|settlement)\s+of\s+)?$", re.I)
+
+
+def _tolls_per_place(s: str, places, lex: Lexicon) -> dict[int, tuple[int | None, int | None]]:
+    """'killed a woman in Martakert and wounded two men in Martuni': each place's own toll, told just before it
+    ('... in X'); only when every place of the list has one, else none is its own."""
+    out = {}
+    last = 0
+    for m, _ in sorted(places, key=lambda x: x[0].start):
+        seg = s[last:m.start]
+        toll = casualties(seg, lex) if _TOLL_AT.search(seg) else (None, None)
+        if toll == (None, None):
+            return {}
+        out[m.start] = toll
+        last = m.end
+    return out
 
 
 def _in_other_event(body: str, pos: int, lex: Lexicon) -> bool:
