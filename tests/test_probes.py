@@ -158,3 +158,11 @@ def test_each_place_of_a_list_keeps_its_own_toll(gazetteer):
     incs = _incs(gazetteer, "p19_casualty_list.txt")
     assert (incs[("Martakert", "2020-10-16")].fatalities, incs[("Khojavend", "2020-10-16")].injured) == (1, 3)
     assert incs[("Tartar", "2020-10-16")].fatalities is None  # 'two killed in A and B': no place's own toll
+
+
+def test_live_updates_media_flags_and_history(gazetteer):
+    incs = _incs(gazetteer, "p20_live_updates.txt")
+    assert incs[("Khankendi", "2020-10-20")].claimed_by == ["Media"]  # 'our correspondent says'
+    flag = incs[("Hadrut", "2020-10-09")]  # a flag raised in a town 'which it said was taken on October 9'
+    assert (flag.sub_event_type, flag.actor1) == ("Government regains territory", "Azerbaijan")
+    assert "Kalbajar" not in {loc for loc, _ in incs}  # the 1990s war is background

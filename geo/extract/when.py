@@ -47,9 +47,14 @@ def days_before_main(whole: str, clause_start: int, ref, lex: Lexicon):
             f"'{span.group(0).strip()} after' the main clause's day ({main.day.isoformat()})")
 
 
+_PASSIVE_EVENT = re.compile(r"\b(?:was|were|had been|has been)\s+(?:taken|captured|liberated|retaken|seized|freed|"
+                            r"struck|hit|shelled|bombed)\b", re.I)  # 'X, which it said was taken on 9 October'
+
+
 def dates_of_antecedents(body: str, places: list, ref, lex: Lexicon) -> dict:
     """'... in Barda and Tartar, which were struck on October 17 and October 20': a relative clause right after a
-    list of places that tells their event with its own days dates each place, in order (one day dates all)."""
+    list of places that tells their event with its own days dates each place, in order (one day dates all);
+    'Hadrut, which it said was taken on October 9' dates the flag raised there by the capture."""
     if not places:
         return {}
     last = max(m.end for m, _ in places)
@@ -58,7 +63,7 @@ def dates_of_antecedents(body: str, places: list, ref, lex: Lexicon) -> dict:
             r"\s*(?:which|where|that)\b", body[rel.start:rel.end], re.I):
         return {}
     text = body[rel.start:rel.end]
-    if not any(t.kind in ("attack", "clash", "casualty") for t, _ in trigger_spans(text, lex)):
+    if not trigger_spans(text, lex) and not _PASSIVE_EVENT.search(text):
         return {}
     days = dates.days_named(text, ref)
     ordered = sorted((m for m, _ in places), key=lambda m: m.start)
