@@ -166,3 +166,9 @@ def test_live_updates_media_flags_and_history(gazetteer):
     flag = incs[("Hadrut", "2020-10-09")]  # a flag raised in a town 'which it said was taken on October 9'
     assert (flag.sub_event_type, flag.actor1) == ("Government regains territory", "Azerbaijan")
     assert "Kalbajar" not in {loc for loc, _ in incs}  # the 1990s war is background
+
+
+def test_the_turn_that_names_places_keeps_its_own_speaker(gazetteer):
+    incs = _incs(gazetteer, "p21_two_turns.txt")
+    assert {loc for loc, _ in incs} == {"Tartar", "Aghdam"}
+    assert all((i.actor1, i.claimed_by) == ("Armenia", ["Azerbaijan"]) for i in incs.values())  # not Karabakh's turn

@@ -55,8 +55,25 @@ def _frames(s: str, mentions: list[Mention], lex: Lexicon, theatre) -> list[tupl
     regions = frame_regions(s, trigs, precise, lex) if len(trigs) > 1 and len(precise) > 1 \
         else [(0, len(s))]
     if len(regions) == 1:
+        turn = _turn_with_places(s, [m for m in mentions if m.start in precise], trigs, lex)
+        regions = [turn] if turn else regions
+    if regions == [(0, len(s))]:
         return [(s, mentions, False)]
     return [(blank(s, [(0, a), (b, len(s))]), [m for m in mentions if a <= m.start < b], True) for a, b in regions]
+
+
+def _turn_with_places(s: str, mentions: list[Mention], trig_starts: list[int], lex: Lexicon):
+    """When a sentence gives two sides their turns ('X said A and B had come under attack while Y said it had foiled
+    offensives') and only one turn names places and an event, that turn is the frame: the other side's words are
+    no claim of it."""
+    cuts = [m.start() for m in lex.rx["speaker_turn"].finditer(s)]
+    if not cuts or not mentions:
+        return None
+    bounds = [0, *cuts, len(s)]
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:]) if any(a <= m.start < b for m in mentions)]
+    if len(spans) != 1 or not any(spans[0][0] <= t < spans[0][1] for t in trig_starts):
+        return None
+    return spans[0]
 
 
 def _last_town(named: list[tuple[str, list[Mention]]], lex: Lexicon, theatre) -> Mention | None:
