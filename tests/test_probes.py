@@ -172,3 +172,11 @@ def test_the_turn_that_names_places_keeps_its_own_speaker(gazetteer):
     incs = _incs(gazetteer, "p21_two_turns.txt")
     assert {loc for loc, _ in incs} == {"Tartar", "Aghdam"}
     assert all((i.actor1, i.claimed_by) == ("Armenia", ["Azerbaijan"]) for i in incs.values())  # not Karabakh's turn
+
+
+def test_roundup_villages_in_a_region_and_observers_hit(gazetteer):
+    incs = _incs(gazetteer, "p22_overnight_roundup.txt")
+    cap = incs[("Jabrayil", "2020-10-07")]  # 'claiming to have taken several villages in the X region'
+    assert (cap.sub_event_type, cap.geo_precision, cap.claimed_by) == ("Government regains territory", 2,
+                                                                       ["Azerbaijan"])
+    assert incs[("Shusha", "2020-10-08")].injured == 2  # the journalists there are the victims, not observers

@@ -60,7 +60,8 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
         return []
     ok = [m for m in mentions if place_ok(sentence, m, lex, theatre) and not _qualifier(sentence, m, mentions)]
     heard = re.search(r"\b(?:heard|saw|witnessed|could hear)\b", sentence, re.I)
-    ok = [m for m in ok if not lex.rx["observer_at"].search(sentence[max(0, m.start - 60):m.start])
+    hit = lex.rx["observers_hit"].search(sentence)  # 'journalists in X were wounded': the observers are the victims
+    ok = [m for m in ok if not lex.rx["observer_at"].search(sentence[max(0, m.start - 60):m.start]) or hit
           or (heard and any(t.kind == "attack" for t, _ in (
               trigger_spans(sentence, lex) if trigs is None else trigs)))]
     witnesses = [m for m in ok if lex.rx["witness_at"].search(sentence[max(0, m.start - 60):m.start])]
@@ -95,6 +96,9 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
         listed = [m for m in ok if m.place.geo_precision == 2 and m not in precise and any(
             _LISTED.fullmatch(_between(sentence, a, m)) for a in precise)]
         return [(m, 2 if m in near or m in area else 1) for m in precise] + [(m, 2) for m in listed]
+    if trigs and len(ok) > 1:  # no settlement: the area nearest the event's trigger, not the first named
+        t = trigs[0][1]
+        ok = sorted(ok, key=lambda m: min(abs(m.start - t.end()), abs(t.start() - m.end)))
     return [(m, m.place.geo_precision) for m in ok[:1]]
 
 
