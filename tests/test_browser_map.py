@@ -164,3 +164,34 @@ def test_the_view_in_the_url_is_the_view_opened(page, app):
     frame.wait_for_function(f"{MAP_JS}.getZoom() === 12", timeout=TIMEOUT_MS)
     lat, lon, _ = frame.evaluate(VIEW_JS)
     assert abs(lat - 39.7583) < 1e-3 and abs(lon - 46.7484) < 1e-3
+
+
+def test_on_a_phone_the_legend_starts_collapsed_and_stays_as_the_user_leaves_it(sync_api, app):
+    recorder = Recorder()
+    with sync_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            context.route("**/*", recorder.route)
+            page = context.new_page()
+            page.goto(app, timeout=TIMEOUT_MS)
+            frame = _frame(page)
+            legend = "document.querySelector('.map-legend details')"
+            assert frame.evaluate(f"{legend}.open") is False
+            box = frame.evaluate("(() => { const l = document.querySelector('.map-legend').getBoundingClientRect(),"
+                                 " m = document.querySelector('.leaflet-container').getBoundingClientRect();"
+                                 " return [l.width * l.height, m.width * m.height]; })()")
+            assert box[0] < 0.05 * box[1], box  # a summary line, not a quarter of the map
+            page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "map_phone.png"))
+            frame.evaluate(f"{legend}.querySelector('summary').click()")
+            assert frame.evaluate(f"{legend}.open") is True
+            page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+                         ).first.click()
+            page.get_by_text("Only incidents with casualties").click()  # a filter change redraws the legend
+            frame.wait_for_function("window.map_div && document.querySelectorAll('.incident-marker').length < %d"
+                                    % len(PLACES), timeout=TIMEOUT_MS)
+            assert frame.evaluate(f"{legend}.open") is True
+        finally:
+            browser.close()
+    assert not recorder.blocked, f"non-local requests: {recorder.blocked}"

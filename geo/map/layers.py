@@ -27,6 +27,7 @@ HEAT_OPTIONS = {"radius": 22, "blur": 18, "minOpacity": 0.3, "maxZoom": 11}
 
 _SLOT_JS = """
 window.geoLayers = (function (map, control) {
+    var SMALL_MAP = 480;  // px: on a narrower map (a phone) the legend starts collapsed; then it stays as the user left it
     var legend = L.control({position: 'bottomright'}), body;
     legend.onAdd = function () {
         var div = L.DomUtil.create('div', 'map-legend');
@@ -45,7 +46,7 @@ window.geoLayers = (function (map, control) {
         e.popup.options.maxHeight = Math.max(120, size.y - below - 4 * pad - 40);
         e.popup.update();
     });
-    var current = [], chosen = {}, shown = null;
+    var current = [], chosen = {};
     var playback = L.control.playback({position: 'topleft'}).addTo(map);
     map.on('overlayadd overlayremove', function (e) {
         current.forEach(function (o) { if (o.layer === e.layer) chosen[o.key] = e.type === 'overlayadd'; });
@@ -149,7 +150,11 @@ window.geoLayers = (function (map, control) {
             control.addOverlay(o.layer, o.name);
         });
         current = next;
+        var shown = body.querySelector('details');
+        var open = shown ? shown.open : map.getSize().x >= SMALL_MAP;
         body.innerHTML = d.legend;
+        shown = body.querySelector('details');
+        if (shown) shown.open = open;
         if (d.start && d.end) play(next[0].layer, d);
     }
     return {draw: draw, map: map, playback: playback};
@@ -159,7 +164,8 @@ window.geoLayers = (function (map, control) {
 
 class MapSlot(JSCSSMixin, MacroElement):
     """Part of the base map: the legend's box, the playback control and ``window.geoLayers.draw``, which swaps a
-    FilterLayers in and hands its days to the playback control (geo/static/leaflet-playback.js).
+    FilterLayers in and hands its days to the playback control (geo/static/leaflet-playback.js). The legend
+    starts collapsed on a map narrower than 480 px (a phone), where it would hide a quarter of it.
 
     Add it after the map's LayerControl, whose overlays it keeps up to date."""
 
