@@ -108,12 +108,25 @@ class _ProgressOut(io.StringIO):
         return n
 
 
+def _report_row(r) -> dict:
+    """One file of an ingest as the upload report shows it: ingested, unchanged (stored already) or skipped, and why."""
+    status = "skipped" if not r.ok else "unchanged" if r.unchanged else "ingested"
+    why = r.reason if not r.ok else ("the same text was stored already, by the same extractor" if r.unchanged
+                                     else "; ".join(r.notes))
+    return {"file": Path(r.file).name, "status": status, "ingested": status == "ingested", "incidents": r.incidents,
+            "reason": why}
+
+
 def _ingest_panel(db: str) -> None:
     """Upload article files, ingest them into the app's database, then reload the map."""
     from geo.ingest import ingest
 
     with st.expander("Add articles", expanded=bool(st.session_state.get("ingest_report"))):
         n = st.session_state.get("upload_round", 0)
+        first = not store.exists(db)
+        if first:
+            st.info(f"No database yet: the map shows the bundled sample. The first ingest creates "
+                    f"{store.display_name(db)}, and the map then shows the articles added there, not the sample.")
         files = st.file_uploader("Article files (.txt, .md, .html)", type=UPLOAD_TYPES, accept_multiple_files=True,
                                  key=f"uploads_{n}")
         if st.button("Ingest", key="ingest", disabled=not files, type="primary"):
@@ -132,18 +145,23 @@ def _ingest_panel(db: str) -> None:
                 except store.StoreError as e:
                     st.error(str(e))
                     return
-            st.session_state["ingest_report"] = [
-                {"file": Path(r.file).name, "ingested": r.ok, "incidents": r.incidents, "reason": r.reason}
-                for r in reports]
+            st.session_state["ingest_report"] = [_report_row(r) for r in reports]
+            st.session_state["ingest_created"] = first
             st.session_state["upload_round"] = n + 1
             load.clear()
             st.rerun()
         report = st.session_state.get("ingest_report")
         if report:
-            ok = sum(r["ingested"] for r in report)
-            st.caption(f"Last ingest: {ok} of {len(report)} file(s), "
-                       f"{sum(r['incidents'] for r in report)} incident(s), into {store.display_name(db)}")
-            st.dataframe(report, hide_index=True, width="stretch")
+            status = [r["status"] for r in report]
+            st.caption(f"Last ingest of {len(report)} file(s) into {store.display_name(db)}: "
+                       f"{status.count('ingested')} ingested, {status.count('unchanged')} unchanged, "
+                       f"{status.count('skipped')} skipped; {sum(r['incidents'] for r in report)} incident(s)")
+            if st.session_state.get("ingest_created"):
+                st.caption("This ingest created the database: the map shows its incidents instead of the sample.")
+            st.dataframe(report, hide_index=True, width="stretch",
+                         column_order=["file", "status", "incidents", "reason"])
+            st.text("\n".join(f"{r['file']}: {r['status']}" + (f": {r['reason']}" if r["reason"] else "")
+                              for r in report))  # every reason in full, as text (the table cuts long ones)
 
 
 @st.cache_resource(show_spinner="Drawing the front line…", max_entries=256)
@@ -244,8 +262,9 @@ def main() -> None:
     st.session_state["map_mode"] = map_mode(len(sel))
     left, right = st.columns([5, 2])
     with left:
+        note = st.empty()  # always there, so the map keeps its place among the elements and is not mounted anew
         if len(sel) > MARKER_LIMIT:
-            st.caption(f"More than {MARKER_LIMIT:,} incidents: the map shows them aggregated into cells.")
+            note.caption(f"More than {MARKER_LIMIT:,} incidents: the map shows them aggregated into cells.")
         theatre = load_theatre()
         _map(table.bounds(theatre.get("bbox")),
              filter_layers(sel, front=front, front_day=f.end, sides=theatre.get("sides", {})))

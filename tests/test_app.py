@@ -141,6 +141,23 @@ def test_upload_ingests_into_the_database_and_updates_the_map(monkeypatch, tmp_p
     assert db.exists() and f"database {db}" in at.caption[0].value
     assert _shown(at) == sum(r["incidents"] for r in report) > 0
     assert at.button(key="ingest").disabled  # the uploader was reset: nothing is ingested twice
+    assert "created the database" in " ".join(c.value for c in at.caption)
+    at.file_uploader[0].set_value(files).run()  # the same files again
+    at.button(key="ingest").click().run()
+    again = at.session_state["ingest_report"]
+    assert [r["status"] for r in again] == ["unchanged", "unchanged", "skipped", "skipped"]
+    assert [r["incidents"] for r in again[:2]] == [r["incidents"] for r in report[:2]]
+    text = at.text[0].value
+    assert all(f"{r['file']}: {r['status']}: {r['reason']}" in text for r in again)  # every reason, in full
+    assert "0 ingested, 2 unchanged, 2 skipped" in " ".join(c.value for c in at.caption)
+    assert not any("created the database" in c.value for c in at.caption)
+
+
+def test_the_first_upload_says_it_starts_a_database_instead_of_the_sample(monkeypatch, tmp_path):
+    db = tmp_path / "new.gpkg"
+    at = _run(monkeypatch, db)
+    assert any("bundled sample" in i.value and "first ingest creates" in i.value and str(db) in i.value
+               for i in at.info)
 
 
 def _synthetic_db(path, n: int):
