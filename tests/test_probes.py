@@ -180,3 +180,12 @@ def test_roundup_villages_in_a_region_and_observers_hit(gazetteer):
     assert (cap.sub_event_type, cap.geo_precision, cap.claimed_by) == ("Government regains territory", 2,
                                                                        ["Azerbaijan"])
     assert incs[("Shusha", "2020-10-08")].injured == 2  # the journalists there are the victims, not observers
+
+
+def test_words_of_falling_retreating_and_flags(gazetteer):
+    incs = _incs(gazetteer, "p23_fall_and_flags.txt")
+    for key in (("Jabrayil", "2020-11-07"), ("Hadrut", "2020-11-06"), ("Fuzuli", "2020-11-05")):
+        i = incs[key]  # 'flag flies over X', 'X has fallen' (told by the side that lost it), 'retreated from X'
+        assert (i.sub_event_type, i.actor1, i.geo_precision) == ("Government regains territory", "Azerbaijan", 1), key
+    edge = incs[("Khankendi", "2020-11-07")]  # 'reached the outskirts of': fighting near the city, no capture
+    assert (edge.sub_event_type, edge.geo_precision) == ("Armed clash", 2)

@@ -273,8 +273,14 @@ def _actor1(s: str, trig, tm, claim: list[str], places, a1_0, theatre, lex: Lexi
         subj = [a for a in actor_at(s[:tm.start()], lex) if belligerent(a[2], lex)
                 and not re.search(r"\b(?:of|from|to|by|against|with|between|and)\s+(?:the\s+)?$",
                                   s[max(0, a[0] - 15):a[0]], re.I)]
-        a1 = subj[0][2] if subj else (bel[0] if bel else None)
-        rule = "the subject before the trigger" if subj else "the side that reports it" if bel else rule
+        held = theatre.holder(places[0][0].place.lon, places[0][0].place.lat, places[0][0].place.country) \
+            if theatre and not subj and len(places) == 1 and lex.rx["loss_trigger"].fullmatch(tm.group(0)) else None
+        gainer = [v.get("default_actor") for k, v in theatre.sides.items() if k != held] if held else []
+        if len(gainer) == 1 and gainer[0]:  # 'X has fallen', told by either side: the side that did not hold X
+            a1, rule = gainer[0], "the side that did not hold the place before the period, to which it was lost"
+        else:
+            a1 = subj[0][2] if subj else (bel[0] if bel else None)
+            rule = "the subject before the trigger" if subj else "the side that reports it" if bel else rule
     if trig.kind in ("capture", "transfer") and rule in ("named with the trigger", "the subject before the trigger") \
             and lex.rx["loss_trigger"].fullmatch(tm.group(0)) and lex.opponents.get(a1):
         a1, rule = lex.opponents[a1], f"the opponent of {a1}, which gave the place up"

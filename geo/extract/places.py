@@ -137,9 +137,9 @@ def objects_of_change(sentence: str, places: list[tuple[Mention, int]], lex: Lex
                       trigger: re.Match | None = None) -> list[tuple[Mention, int]]:
     """The places that changed hands: a place named as a reference point ('a highland above X', 'within striking
     distance of X') is not taken; if every place is one, the change is near them (precision 2). After a noun of
-    change ('celebrated the capture of X', 'the liberation of X and Y') only its object and the places listed with
-    it changed hands."""
-    if trigger is not None and (trigger.group(0).lower().endswith(" of")
+    change ('celebrated the capture of X', 'the liberation of X and Y') or a verb with its preposition ('retreated
+    from X', 'flies over X') only its object and the places listed with it changed hands."""
+    if trigger is not None and (re.search(r"\s(?:of|from|over|into)$", trigger.group(0), re.I)
                                 or re.match(r"\s+of\s", sentence[trigger.end():])):
         ordered = sorted(places, key=lambda x: x[0].start)
         first = next((x for x in ordered if x[0].start >= trigger.end()
@@ -151,7 +151,7 @@ def objects_of_change(sentence: str, places: list[tuple[Mention, int]], lex: Lex
                     break
                 kept.append(x)
                 last = x[0]
-            places = kept
+            return kept  # the object itself, never a reference point
     ref = [(m, pr) for m, pr in places if lex.rx["reference_before"].search(sentence[max(0, m.start - 50):m.start])]
     if len(ref) == len(places):
         return [(m, max(2, pr)) for m, pr in places]
