@@ -189,3 +189,11 @@ def test_words_of_falling_retreating_and_flags(gazetteer):
         assert (i.sub_event_type, i.actor1, i.geo_precision) == ("Government regains territory", "Azerbaijan", 1), key
     edge = incs[("Khankendi", "2020-11-07")]  # 'reached the outskirts of': fighting near the city, no capture
     assert (edge.sub_event_type, edge.geo_precision) == ("Armed clash", 2)
+
+
+def test_accusations_and_counter_claims(gazetteer):
+    incs = _incs(gazetteer, "p24_claims_and_denials.txt")
+    ganja = incs[("Ganja", "2020-10-04")]  # "Armenia rejected Baku's accusation that it had fired": the accused fired
+    assert (ganja.actor1, ganja.claimed_by, ganja.denied_by) == ("Armenia", ["Azerbaijan"], ["Armenia"])
+    talish = incs[("Talish", "2020-10-04")]  # '..., but Armenian officials insisted it remained under their control'
+    assert (talish.actor1, talish.claimed_by, talish.denied_by) == ("Azerbaijan", ["Azerbaijan"], ["Armenia"])

@@ -218,8 +218,22 @@ def _frame_speakers(f: Frame, w, d: Discourse, lex: Lexicon):
             inherited or not f.trigs):
         # 'Baku called the report fake', '... a lie, it added': the speaker denies
         deny, claim = unique(deny + [c for c in claim if c != "Media"]), []
+    deny += [x for x in _counter_turns(f, lex) if x not in claim and x not in deny]
     d.deniers += [x for x in deny if x not in d.deniers]
     return claim, deny, occasion
+
+
+def _counter_turns(f: Frame, lex: Lexicon) -> list[str]:
+    """The speakers of the sentence's other turns that deny the frame's event or say the place is still theirs
+    ('X said it had captured A, but Y insisted the village remained under their control')."""
+    cuts = [m.start() for m in lex.rx["speaker_turn"].finditer(f.whole)] if f.partial else []
+    bounds = [0, *cuts, len(f.whole)]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        turn = f.whole[a:b]
+        if cuts and not f.s[a:b].strip() and (lex.rx["denial"].search(turn) or lex.rx["ongoing"].search(turn)):
+            out += [x for x in sum(speakers(turn, lex), []) if belligerent(x, lex)]
+    return unique(out)
 
 
 def _frame_when(f: Frame, w, rule: str, occasion, d: Discourse, lex: Lexicon):
@@ -354,6 +368,9 @@ def _read_frame(f: Frame, d: Discourse, lex: Lexicon) -> None:
                 inc.evidence.append(d.as_written[f.k])
         return
     a1, actor_rule = _actor1(s, trig, tm, claim, places, a1_0, theatre, lex)
+    accused = [x for x in deny if belligerent(x, lex) and lex.side(x) != lex.side(a1)] if a1 in claim else []
+    if accused and trig.kind in ("attack", "clash", "casualty"):  # "X rejected Baku's accusation that it fired"
+        a1, actor_rule = accused[0], f"the side that denies it, accused by {a1}"
     event_type, sub = _event_types(s, trig, tm, trigs, a1, when, theatre, lex)
     a2 = lex.opponents.get(a1) if a1 else None
     if re.search(r"\bcivilian", s, re.I) and trig.kind in ("attack", "casualty"):

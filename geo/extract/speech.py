@@ -23,6 +23,7 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
               if lex.actors[a[2]]["type"] in ("state", "non_state")]
     if not actors:
         return unique(claim), []
+    claim += [a[2] for a in actors if _CLAIM_NOUN.match(sentence, a[1])]  # "Baku's accusation that ..."
     for v in rx["speech_verbs"].finditer(sentence):
         verb = v.group(0).lower()
         into = deny if rx["denial_verbs"].fullmatch(verb) else claim
@@ -66,6 +67,10 @@ def _own_speaker(between: str, rx) -> bool:
     after the comma, which names no party; the actor before it is the attack's, not the speaker."""
     np = _NOUN_PHRASE_END.search(between)
     return bool(np and rx["speaker_nouns"].search(np.group(0)))
+
+
+_CLAIM_NOUN = re.compile(r"(?:['’]s)?\s+(?:\w+\s+)?(?:accusations?|allegations?|charges?|assertions?)\s+(?:that|of)\b",
+                         re.I)
 
 
 def unique(xs: list[str]) -> list[str]:
