@@ -16,8 +16,9 @@ import streamlit as st
 
 from geo import paths, store
 from geo.export import ATTRIBUTION
-from geo.map import (MARKER_LIMIT, Filters, IncidentTable, base_map, filter_layers, front_features, load_theatre,
-                     map_mode, read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
+from geo.map import (MARKER_LIMIT, Filters, IncidentTable, base_map, control_evidence, filter_layers, front_features,
+                     load_theatre, map_mode, read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv,
+                     to_geojson, to_gpkg)
 
 SAMPLE = paths.SAMPLE
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
@@ -280,6 +281,22 @@ def main() -> None:
     if len(sel) > TABLE_ROWS:
         st.caption(f"The {TABLE_ROWS:,} most recent of {len(sel):,}; the exports hold them all.")
     st.dataframe(table_rows(sel, TABLE_ROWS), width="stretch", hide_index=True)
+    _evidence(front, f.end)
+
+
+def _evidence(front: list[dict], day: str) -> None:
+    """Why the line is where it is: each place the reports moved, and the reports for and against it."""
+    places, reports = control_evidence(front)
+    if not places:
+        return
+    st.subheader(f"Who holds what, and why (as of {day})")
+    st.caption("Every place whose holder the reports changed, from all incidents whatever the filters: a change "
+               "needs the weight of independent reports, a denial or concession by the other side counts, and a "
+               "reversal needs more than the first change. 'claimed' is contested, 'scheduled' agreed but not "
+               "yet reported done.")
+    st.dataframe(places, width="stretch", hide_index=True)
+    pick = st.selectbox("Reports for and against", [p["place"] for p in places], key="evidence_place")
+    st.dataframe([r for r in reports if r["place"] == pick], width="stretch", hide_index=True)
 
 
 main()

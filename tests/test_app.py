@@ -257,3 +257,19 @@ def test_quick_date_choices(monkeypatch, tmp_path):
     at.button(key="quick_one_day").click().run()
     start = at.slider(key="dates").value[0]
     assert at.slider(key="dates").value == (start, start) and _shown(at) == 1
+
+
+def test_control_evidence_beside_the_map(monkeypatch, tmp_path):
+    """Made-up front reports: the app lists each place the reports moved, with its holder, status and history,
+    and the reports for and against the chosen place."""
+    db = tmp_path / "front.gpkg"
+    main(["ingest", str(ROOT / "tests" / "fixtures" / "front"), "--db", str(db)])
+    at = _run(monkeypatch, db)
+    assert any(h.value.startswith("Who holds what") for h in at.subheader)
+    places = next(d.value for d in at.dataframe if "holder" in d.value.columns)
+    held = {r["place"]: (r["holder"], r["status"]) for _, r in places.iterrows()}
+    assert held["Shusha"] == ("azerbaijani", "confirmed")
+    assert held["Martakert"] == ("armenian", "confirmed")  # the premature claim undone, as in the export
+    at.selectbox(key="evidence_place").select("Fuzuli").run()
+    reports = next(d.value for d in at.dataframe if "role" in d.value.columns)
+    assert set(reports["place"]) == {"Fuzuli"} and set(reports["role"]) == {"capture", "denial", "concession"}

@@ -35,3 +35,16 @@ def test_real_frontline_module_when_present():
     feats = front_features([fixture_incident()], date(2020, 10, 5))
     assert {f["properties"]["layer"] for f in feats} <= {"control", "front_line"}
     assert callable(snapshot)
+
+
+def test_the_map_front_weighs_the_attacks_the_export_weighs(tmp_path):
+    """A claim undone by the claimant's own later attacks on the town: the map's control is the export's."""
+    import io
+    from conftest import ROOT
+    from geo import frontline, store
+    from geo.ingest import ingest
+    db = tmp_path / "front.gpkg"
+    ingest([str(ROOT / "tests" / "fixtures" / "front")], str(db), out=io.StringIO(), progress=False)
+    incs = store.load_events(db)
+    day = max(i.event_date for i in incs)
+    assert front_features(incs, date.fromisoformat(day)) == frontline.features(frontline.snapshot(incs, day))

@@ -13,7 +13,7 @@ from .chart import timeline_chart
 from .downloads import (ACLED_COLUMNS, EXTRA_COLUMNS, acled_rows, snapshot_metadata, table_rows, to_csv, to_geojson,
                         to_gpkg)
 from .figure import base_map, build_map, filter_layers, load_theatre
-from .front import front_data, front_features
+from .front import control_evidence, front_data, front_features
 from .html import esc, js_json
 from .incidents import incident_rows
 from .layers import FilterLayers, MapSlot
@@ -23,6 +23,7 @@ from .selection import Filters, IncidentTable, Selection, actors_of, as_selectio
 
 __all__ = ["BASEMAP", "MARKER_LIMIT", "MAX_CELLS", "Cell", "aggregate", "cell_rows", "map_mode", "timeline_chart",
            "ACLED_COLUMNS", "EXTRA_COLUMNS", "acled_rows", "snapshot_metadata", "table_rows", "to_csv", "to_geojson",
-           "to_gpkg", "base_map", "build_map", "filter_layers", "load_theatre", "front_data", "front_features", "esc", "js_json",
+           "to_gpkg", "base_map", "build_map", "filter_layers", "load_theatre", "front_data", "front_features",
+           "control_evidence", "esc", "js_json",
            "FilterLayers", "MapSlot", "incident_rows", "legend_html", "popup_html", "tooltip_html", "Filters", "IncidentTable",
            "Selection", "actors_of", "as_selection", "filter_incidents", "read_geojson"]
