@@ -197,3 +197,12 @@ def test_accusations_and_counter_claims(gazetteer):
     assert (ganja.actor1, ganja.claimed_by, ganja.denied_by) == ("Armenia", ["Azerbaijan"], ["Armenia"])
     talish = incs[("Talish", "2020-10-04")]  # '..., but Armenian officials insisted it remained under their control'
     assert (talish.actor1, talish.claimed_by, talish.denied_by) == ("Azerbaijan", ["Azerbaijan"], ["Armenia"])
+
+
+def test_villages_after_including_a_governor_and_directions(gazetteer):
+    incs = _incs(gazetteer, "p25_lists_and_governors.txt")
+    for loc in ("Aşağı Maralyan", "Sheybey"):  # 'villages, including A and B in the X district'
+        assert incs[(loc, "2020-10-28")].admin1 == "Jabrayil"
+    barda = incs[("Barda", "2020-10-28")]  # '..., the district's governor told reporters': not the attacker's claim
+    assert (barda.actor1, barda.fatalities, barda.injured, barda.claimed_by) == ("Armenia", 4, 10, [])
+    assert {incs[(loc, "2020-10-28")].geo_precision for loc in ("Qubadlı", "Zangilan")} == {2}  # 'direction of A and B'

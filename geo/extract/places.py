@@ -68,6 +68,8 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
     if witnesses and len(witnesses) < len(ok):  # 'residents of X said they heard missiles strike Y': Y
         ok = [m for m in ok if m not in witnesses]
     directed = [m for m in ok if lex.rx["observer_direction"].search(sentence[max(0, m.start - 60):m.start])]
+    directed += [b for a, b in zip(ok, ok[1:]) if a in directed and b not in directed  # 'direction of A and B'
+                 and _LISTED.fullmatch(sentence[a.end:b.start])]
     if directed:
         return [(m, max(2, m.place.geo_precision)) for m in directed]
     precise = [m for m in ok if m.place.geo_precision == 1]

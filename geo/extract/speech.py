@@ -59,12 +59,13 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
     return unique(claim), unique([d for d in deny if d not in claim])
 
 
-_NOUN_PHRASE_END = re.compile(r",\s+(?:the|a|an|its|their)\s+(?:[\w'’-]+\s+){0,3}?$", re.I)
+_NOUN_PHRASE_END = re.compile(r",\s+(?:(?:the|a|an|its|their)\s+)?(?:[\w'’-]+\s+){0,3}?$", re.I)
 
 
 def _own_speaker(between: str, rx) -> bool:
-    """'... in an Azerbaijani drone attack, the local emergencies ministry said': the verb has a subject of its own
-    after the comma, which names no party; the actor before it is the attack's, not the speaker."""
+    """'... in an Azerbaijani drone attack, the local emergencies ministry said', '..., Barda's governor told
+    reporters': the verb has a subject of its own after the comma, which names no party; the actor before it is
+    the attack's, not the speaker."""
     np = _NOUN_PHRASE_END.search(between)
     return bool(np and rx["speaker_nouns"].search(np.group(0)))
 
