@@ -206,3 +206,10 @@ def test_villages_after_including_a_governor_and_directions(gazetteer):
     barda = incs[("Barda", "2020-10-28")]  # '..., the district's governor told reporters': not the attacker's claim
     assert (barda.actor1, barda.fatalities, barda.injured, barda.claimed_by) == ("Armenia", 4, 10, [])
     assert {incs[(loc, "2020-10-28")].geo_precision for loc in ("Qubadlı", "Zangilan")} == {2}  # 'direction of A and B'
+
+
+def test_own_forces_and_another_name_of_the_same_place(gazetteer):
+    incs = _incs(gazetteer, "p26_own_forces_aliases.txt")
+    east = incs[("Khojavend", "2020-11-02")]  # 'X said its forces had killed 60 ...': X acted
+    assert (east.actor1, east.fatalities, east.claimed_by) == ("Azerbaijan", 60, ["Azerbaijan"])
+    assert [loc for loc, day in incs if day == "2020-10-03"] == ["Sugovushan"]  # 'which Armenians call Talish'

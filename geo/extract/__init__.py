@@ -270,6 +270,9 @@ def _actor1(s: str, trig, tm, claim: list[str], places, a1_0, theatre, lex: Lexi
     a1 = attacker(s, (tm.start(), tm.end()), lex, claim) if tm.string == s else a1_0
     rule = "named with the trigger" if a1 else "unknown"
     bel = [c for c in claim if belligerent(c, lex)]
+    if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel and lex.rx["own_forces"].search(
+            s[max(0, tm.start() - 60):tm.start()]) and not lex.rx["defensive_trigger"].fullmatch(tm.group(0)):
+        a1, rule = bel[0], f"the forces of {bel[0]}, who reports it"  # 'X said its forces had killed ...'
     if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel:
         a1 = lex.opponents.get(bel[0])
         rule = f"the opponent of {bel[0]}, who reports it"

@@ -58,7 +58,8 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
     """
     if not mentions:
         return []
-    ok = [m for m in mentions if place_ok(sentence, m, lex, theatre) and not _qualifier(sentence, m, mentions)]
+    ok = [m for m in mentions if place_ok(sentence, m, lex, theatre) and not _qualifier(sentence, m, mentions)
+          and not _alias(sentence, m, mentions, lex)]
     heard = re.search(r"\b(?:heard|saw|witnessed|could hear)\b", sentence, re.I)
     hit = lex.rx["observers_hit"].search(sentence)  # 'journalists in X were wounded': the observers are the victims
     ok = [m for m in ok if not lex.rx["observer_at"].search(sentence[max(0, m.start - 60):m.start]) or hit
@@ -113,6 +114,12 @@ def _qualifier(sentence: str, m: Mention, mentions: list[Mention]) -> bool:
     (the gazetteer has already read it to pick A among its homonyms)."""
     return bool(_QUALIFIER_NOUN.match(sentence, m.end) or _QUALIFIER_NOUN.search(" " + m.text.split()[-1])) and any(
         p.end <= m.start and _QUALIFIER_GAP.fullmatch(sentence, p.end, m.start) for p in mentions)
+
+
+def _alias(sentence: str, m: Mention, mentions: list[Mention], lex: Lexicon) -> bool:
+    """'Sugovushan, which Armenians call Madagiz': the second name is the first place's, no place of its own."""
+    return bool(lex.rx["alias_before"].search(sentence[max(0, m.start - 40):m.start])) and any(
+        p.end <= m.start and m.start - p.end <= 60 for p in mentions)
 
 
 def _area_before(sentence: str, m: Mention, lex: Lexicon) -> bool:
