@@ -35,13 +35,16 @@ class Report:
     reason: str = ""
     unchanged: bool = False
     notes: list[str] = field(default_factory=list)
+    article: str = ""  # the id of the stored article holding this file's text
+    copy_of: str = ""  # that article's, when it was stored from another path: this file's text is stored once
 
     def line(self) -> str:
         name = _printable(self.file)
         if not self.ok:
             return f"{name}: skipped: {_printable(self.reason)}"
         if self.unchanged:
-            return f"{name}: unchanged, {self.incidents} incident(s) stored"
+            same = f" (the same text as {_printable(self.copy_of)})" if self.copy_of else ""
+            return f"{name}: unchanged, {self.incidents} incident(s) stored{same}"
         notes = f" ({_printable('; '.join(self.notes))})" if self.notes else ""
         return f"{name}: {self.incidents} incident(s){notes}"
 
@@ -222,10 +225,17 @@ def _outcomes(files: list[Path], conn, version: str, workers: int, scheduler, st
         if isinstance(got, str):
             yield Report(str(f), False, reason=got), None, None
         elif incidents is None:
-            yield Report(str(f), True, store.unchanged(conn, got, version) or 0, unchanged=True), None, None
+            yield _unchanged(str(f), store.article_id(got), store.holder(conn, store.article_id(got), got.sha1,
+                                                                          version)), None, None
         else:
             notes = [w for w in got.warnings if w != "no publication date line"]
-            yield Report(str(f), True, len(incidents), notes=notes), got, incidents
+            yield Report(str(f), True, len(incidents), notes=notes, article=store.article_id(got)), got, incidents
+
+
+def _unchanged(file: str, aid: str, held: tuple[str, int] | None) -> Report:
+    """The report of a file whose text the store holds (under `held`'s id: this file's, or a copy's)."""
+    hid, n = held or (aid, 0)
+    return Report(file, True, n, unchanged=True, article=hid, copy_of="" if hid == aid else hid)
 
 
 def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, workers: int = 1,
@@ -272,7 +282,9 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
                     zip(files, _outcomes(files, conn, version, workers, scheduler, started)), 1):
                 if article is not None:
                     try:
-                        store.save_article(conn, article, incidents, version)
+                        hid = store.save_article(conn, article, incidents, version)
+                        if hid != rep.article:  # another file of this text was stored first
+                            rep = _unchanged(rep.file, rep.article, store.holder(conn, hid, article.sha1, version))
                     except Exception as e:
                         if _database_failed(e):
                             raise
@@ -298,7 +310,7 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
     if show:
         print(file=sys.stderr)
     ok = sum(r.ok for r in reports)
-    n = sum(r.incidents for r in reports)
+    n = sum({r.article or id(r): r.incidents for r in reports}.values())  # a text stored once counts once
     same = sum(r.unchanged for r in reports)
     extra = f" ({same} unchanged)" if same else ""
     print(f"ingested {ok} of {len(reports)} file(s){extra}, {n} incident(s), "

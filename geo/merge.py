@@ -52,8 +52,8 @@ def absorb(cur: Incident, inc: Incident, ranks: Mapping[str, int]) -> None:
         lst = getattr(cur, k)
         lst += [x for x in getattr(inc, k) if x not in lst]
     cur.denied_by = [d for d in cur.denied_by if d not in cur.claimed_by]
-    keys = {(s.file, s.url) for s in cur.sources}
-    cur.sources += [s for s in inc.sources if (s.file, s.url) not in keys]
+    keys = {s.key() for s in cur.sources}
+    cur.sources += [s for s in inc.sources if s.key() not in keys]
 
 
 def merge_within(incidents: list[Incident], ranks: Mapping[str, int]) -> list[Incident]:

@@ -822,6 +822,7 @@ def read_data(data: bytes, path: str | Path) -> Article:
     if not text.strip():
         raise ArticleError(p, "empty file")
     article = read_text(text, file=path_text(p.name))
+    article.path = path_text(os.path.abspath(p))
     article.warnings[:0] = notes
     return article
 

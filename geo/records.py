@@ -18,6 +18,7 @@ class Article:
     byline: str | None = None
     sha1: str = ""
     warnings: list[str] = field(default_factory=list)
+    path: str = ""  # the full source path, part of the article's identity in the store (`file` is its name)
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,22 @@ class Mention:
 
 @dataclass
 class Source:
+    """An article an incident comes from. `article` is the store's short id of that article, so that two
+    articles of the same file name (in other folders) are two sources; None before it is stored."""
+
     file: str
     url: str | None
     title: str
     published: str | None
+    article: str | None = None
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "url": self.url, "title": self.title, "published": self.published}
+        return {"file": self.file, "url": self.url, "title": self.title, "published": self.published,
+                "article": self.article}
+
+    def key(self) -> tuple:
+        """What tells one source article from another: the store's id, else (stored before it) the file name."""
+        return (self.article or self.file, self.url)
 
 
 REPORTED, PLANNED = "reported", "planned"
@@ -95,4 +105,5 @@ class Incident:
     status: str = REPORTED
 
     def source_files(self) -> set[str]:
-        return {s.file for s in self.sources}
+        """The source articles, by the store's id where it has one (see `Source.article`)."""
+        return {s.article or s.file for s in self.sources}

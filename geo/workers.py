@@ -24,7 +24,7 @@ from itertools import islice
 from .extract import extract
 from .reader import ArticleError, read_bytes, read_data, read_file
 from .records import Article, Incident
-from .store import StoreError, article_id
+from .store import StoredTexts, StoreError, article_id
 
 FILE_TIME_LIMIT_S = 120  # reading and extracting one file; a news article takes well under a second
 
@@ -45,7 +45,7 @@ def warm(skip: Iterable = ()) -> None:
     from .lexicon import load
     _gazetteer()
     load()
-    _SKIP = frozenset(skip)
+    _SKIP = skip if isinstance(skip, StoredTexts) else frozenset(skip)
 
 
 def one_line(e: BaseException) -> str:
@@ -128,7 +128,7 @@ def process_file(path, gazetteer=None, skip: Container = frozenset(), data: byte
 def run_batch(paths: list, skip: Iterable | None = None) -> list[Outcome]:
     """Worker entry point: one batch of files with this process's gazetteer."""
     gaz = _gazetteer()
-    skip = _SKIP if skip is None else frozenset(skip)
+    skip = _SKIP if skip is None else skip if isinstance(skip, StoredTexts) else frozenset(skip)
     return [process_file(p, gaz, skip) for p in paths]
 
 
@@ -136,7 +136,7 @@ def run_shipped(items: list[tuple[str, "bytes | str"]], skip: Iterable = ()) -> 
     """Dask worker entry point: ``(path, bytes)`` read by the client, or ``(path, reason)`` for a file
     it could not read; the worker touches no file, so it needs no shared file system."""
     gaz = _gazetteer()
-    skip = frozenset(skip)
+    skip = skip if isinstance(skip, StoredTexts) else frozenset(skip)
     return [(data, []) if isinstance(data, str) else process_file(p, gaz, skip, data) for p, data in items]
 
 
@@ -193,12 +193,13 @@ def extract_files(paths: Iterable, workers: int | None = 1, scheduler=None, *, s
     With workers or a scheduler, work starts at this call: open the store after it, so that both
     overlap. Exhaust the iterator or `close()` it to release the workers.
 
-    `skip` holds ``(store.article_id(article), article.sha1)`` pairs already stored by the current
-    pipeline: those files are read but not extracted (their incidents come back as None). Sent to
-    workers, it must be a set; here (one worker) any container, such as a store asked file by file.
+    `skip` answers ``(store.article_id(article), article.sha1) in skip`` for texts already stored by the
+    current pipeline: those files are read but not extracted (their incidents come back as None). Sent
+    to workers, it must be a set or a `store.StoredTexts`; here (one worker) any container, such as a
+    store asked file by file.
     """
     items = list(paths)
-    if scheduler is not None or workers != 1:
+    if (scheduler is not None or workers != 1) and not isinstance(skip, (frozenset, StoredTexts)):
         skip = frozenset(skip)
     if scheduler is not None:
         gen = _on_dask(items, scheduler, skip, batch_size)

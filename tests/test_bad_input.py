@@ -77,9 +77,9 @@ def bad_dir(tmp_path):
     (d / "good.txt").write_text(GOOD, encoding="utf-8")
     (d / "good_cp1251.txt").write_bytes(GOOD_RU.encode("cp1251"))
     (d / "good_latin1.txt").write_bytes(GOOD_FR.encode("latin-1"))
-    (d / "good_utf16.txt").write_bytes(GOOD.encode("utf-16"))
+    (d / "good_utf16.txt").write_bytes(GOOD.replace("two", "three").encode("utf-16"))  # another text: stored too
     (d / "page.html").write_text(PAGE, encoding="utf-8")
-    (d / "nul_bytes.txt").write_bytes(GOOD.replace("Terter overnight", "Terter\x00 overnight").encode())
+    (d / "nul_bytes.txt").write_bytes(GOOD.replace("two", "four").replace("Terter overnight", "Terter\x00 overnight").encode())
     (d / "long_line.txt").write_text(GOOD + "\n" + "word " * 20_000 + "\n", encoding="utf-8")
     (d / "empty.txt").write_bytes(b"")
     (d / "blank.txt").write_bytes(b" \n\t\r\n  \n")

@@ -109,9 +109,9 @@ def test_a_legacy_file_is_not_taken_for_a_mixed_one(codec):
 def test_file_and_folder_names_that_are_not_utf8_are_read_and_reported(tmp_path):
     root = os.fsencode(tmp_path)
     os.mkdir(root + b"/d\xe9p\xeache")
-    for name in (b"/d\xe9p\xeache/caf\xe9.txt", b"/ok\xff.txt"):
+    for name, place in ((b"/d\xe9p\xeache/caf\xe9.txt", "Terter"), (b"/ok\xff.txt", "Barda")):
         with open(root + name, "w", encoding="utf-8") as fh:
-            fh.write(TEXT.format(place="Terter"))
+            fh.write(TEXT.format(place=place))
     out = io.StringIO()
     reports = ingest([str(tmp_path)], str(tmp_path / "s.gpkg"), out=out)
     assert [r.ok for r in reports] == [True, True], out.getvalue()

@@ -474,3 +474,86 @@ def test_a_store_from_before_the_status_column_reads_as_reported_and_is_upgraded
         assert dict(c.execute("SELECT incident_id, status FROM incidents")) == {"a1": "reported", "p1": "planned"}
     assert [e["id"] for e in _streamed(db)] == ["a1"]
     _check_consistent(db)
+
+
+_PAGE = ("<html><head><title>Shelling report</title><link rel=\"canonical\" href=\"https://news.example.org/story/1\">"
+         "<meta property=\"article:published_time\" content=\"2020-10-14T09:00:00Z\"></head><body><h1>Shelling report"
+         "</h1><p>The defence ministry said on Monday that Armenian forces shelled {town} overnight, wounding two "
+         "civilians.</p></body></html>")
+
+
+def _summary(out: str) -> tuple[int, int]:
+    """(files ingested, incidents) of an ingest's summary line."""
+    line = out.strip().splitlines()[-1]
+    return int(line.split()[1]), int(line.split(", ")[-2].split()[0])
+
+
+def check_article_identity(db, tmp_path: Path) -> None:
+    """Articles are their source path and text, never a bare file name or a shared canonical URL; the
+    summary counts what the store holds (run on each backend)."""
+    def run(*paths) -> str:
+        out = io.StringIO()
+        ingest([str(p) for p in paths], str(db), out=out, progress=False)
+        return out.getvalue()
+
+    def held() -> tuple[int, int]:
+        return len(store.articles(db)), len(store.load_incidents(db))
+
+    a, b = _write_articles(tmp_path / "a", 2), _write_articles(tmp_path / "b", 1)
+    b[0].write_text(a[1].read_text(), encoding="utf-8")  # b/art_0000.txt: a's second text, a's first's name
+    pages = [tmp_path / d / "page.html" for d in ("p", "q")]
+    for p, town in zip(pages, ("Terter", "Barda")):
+        p.parent.mkdir()
+        p.write_text(_PAGE.format(town=town), encoding="utf-8")
+    out = run(a[0], b[0], *pages)
+    assert held() == (4, _summary(out)[1]) and _summary(out)[0] == 4, out
+    assert sorted(x["file"] for x in store.articles(db)) == ["art_0000.txt", "art_0000.txt", "page.html", "page.html"]
+
+    out = run(a[1], a[0], b[0], *pages)  # a copy of a stored text is stored once; the rest is unchanged
+    assert held() == (4, _summary(out)[1]) and "(5 unchanged)" in out, out
+    assert f"{a[1]}: unchanged" in out and "the same text as" in out
+
+    pages[0].write_text(_PAGE.format(town="Ganja"), encoding="utf-8")  # an edit in place replaces
+    out = run(*pages)
+    assert f"{pages[0]}: 1 incident(s)" in out and held()[0] == 4
+    assert sorted(i.location for i in store.load_incidents(db) if i.sources[0].file == "page.html") == ["Barda", "Ganja"]
+
+
+def test_two_articles_of_one_name_or_one_canonical_url_are_both_stored(tmp_path):
+    check_article_identity(tmp_path / "i.gpkg", tmp_path)
+
+
+def test_reports_of_two_articles_of_one_name_merge_as_two_sources(tmp_path):
+    """Incidents of a/x.txt and b/x.txt at one place and day are one event with both articles as sources."""
+    for d, town in (("a", "Terter"), ("b", "Terter")):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "x.txt").write_text(
+            f"Shelling in {town}\n\nOctober 14, 2020\n\nThe defence ministry said on Monday that Armenian forces "
+            f"shelled {town} overnight{', officials said' if d == 'b' else ''}.\n", encoding="utf-8")
+    db = tmp_path / "m.gpkg"
+    ingest([str(tmp_path / "a"), str(tmp_path / "b")], str(db), out=io.StringIO(), progress=False)
+    events = store.load_events(db)
+    assert len(store.articles(db)) == 2 and len(store.load_incidents(db)) == 2
+    assert len(events) == 1 and len(events[0].sources) == 2, [e.sources for e in events]
+    assert len({s.article for s in events[0].sources}) == 2
+
+
+def test_a_store_keyed_by_file_name_is_read_again_unchanged_and_not_doubled(tmp_path):
+    """Articles stored when the key was the file name are found by their text: re-ingest is `unchanged`,
+    and an upgraded extractor replaces them under their path instead of storing them twice."""
+    db, paths = tmp_path / "old.gpkg", _write_articles(tmp_path / "in", 3)
+    ingest([str(tmp_path / "in")], str(db), out=io.StringIO(), progress=False)
+    with closing(sqlite3.connect(db)) as c, c:  # the keys of a store made before
+        gpkg._register(c)  # the R-tree triggers' functions
+        for p in paths:
+            for table in ("articles", "incidents"):
+                c.execute(f"UPDATE {table} SET article_id = ? WHERE article_id = ?", (p.name, str(p)))
+    before = len(store.load_incidents(db))
+    out = io.StringIO()
+    ingest([str(tmp_path / "in")], str(db), out=out, progress=False)
+    assert "(3 unchanged)" in out.getvalue() and len(store.articles(db)) == 3
+    with closing(sqlite3.connect(db)) as c, c:
+        c.execute("UPDATE articles SET pipeline = 'older'")
+    ingest([str(tmp_path / "in")], str(db), out=io.StringIO(), progress=False)
+    assert sorted(a["article_id"] for a in store.articles(db)) == sorted(map(str, paths))
+    assert len(store.load_incidents(db)) == before

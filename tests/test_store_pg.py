@@ -22,7 +22,7 @@ from conftest import FIXTURES, ROOT
 from geo import store
 from geo.__main__ import main
 from geo.ingest import ingest
-from test_store import _article, _event, _write_articles
+from test_store import _article, _event, _write_articles, check_article_identity
 
 PASSWORD = "s3cret-Pw"
 
@@ -433,3 +433,7 @@ def test_a_store_from_before_the_status_column_reads_as_reported_and_is_upgraded
             "a1": "reported", "p1": "planned"}
     assert [json.loads(t)["id"] for t in store.event_features(pg)] == ["a1"]
     _consistent(pg)
+
+
+def test_two_articles_of_one_name_or_one_canonical_url_are_both_stored(tmp_path, new_db):
+    check_article_identity(new_db(), tmp_path)

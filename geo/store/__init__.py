@@ -11,15 +11,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..records import Article, Incident
 from .schema import (ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, JSON_COLUMNS, LAYER, StoreError,
-                     article_id, incident_from_feature, merged)
+                     article_id, incident_from_feature, merged, stored_as)
 
 __all__ = ["StoreError", "LAYER", "COLUMNS", "JSON_COLUMNS", "EVENT_COLUMNS", "EVENTS_VERSION", "ARTICLE_COLUMNS",
            "PG_PREFIXES", "backend", "is_postgres", "display_name", "exists", "connect", "article_id", "save_article",
-           "unchanged", "stored_count", "stored_texts", "analyze", "load_incidents", "event_features", "load_events",
+           "remove_articles", "unchanged", "holder", "stored_count", "stored_texts", "analyze", "load_incidents", "event_features", "load_events",
            "merged_in_memory", "articles", "stamp"]
 
 PG_PREFIXES = ("postgresql://", "postgres://")  # a --db starting so names a PostGIS database
@@ -59,33 +60,70 @@ def connect(db: str | Path, create: bool = True):
     return backend(db).connect(db, create)
 
 
-def save_article(conn, article: Article, incidents: list[Incident], pipeline: str = "") -> None:
-    """Replace everything stored from this article by its new incidents, in one transaction.
+def save_article(conn, article: Article, incidents: list[Incident], pipeline: str = "") -> str:
+    """Replace everything stored from this article by its new incidents, in one transaction; returns the
+    id of the stored article that holds this text.
 
+    The article is the one stored from its path (an edit replaces it), else one stored with the very
+    same text from another path (`schema.stored_as`): that one is replaced and takes this path, unless
+    this pipeline stored it, when nothing is written and its id is returned (a copy is stored once).
     ``pipeline`` fingerprints the code and data that read it, so that `unchanged` can tell a
     re-ingest of the same text by the same pipeline (nothing to do) from one after an upgrade.
     """
     return backend(conn).save_article(conn, article, incidents, pipeline)
 
 
+def remove_articles(conn, ids: list[str]) -> list[str]:
+    """Remove these stored articles and their incidents and merge their places and days again, in one
+    transaction; returns the ids that were stored (the others are not)."""
+    return backend(conn).remove_articles(conn, ids)
+
+
 def unchanged(conn, article: Article, pipeline: str) -> int | None:
     """The stored incident count when this very text was already stored by this pipeline, else None."""
-    return stored_count(conn, article_id(article), article.sha1, pipeline)
+    held = holder(conn, article_id(article), article.sha1, pipeline)
+    return held and held[1]
 
 
 def stored_count(conn, aid: str, sha1: str, pipeline: str) -> int | None:
     """`unchanged` by the article's id and text hash."""
-    r = backend(conn).execute(conn, "SELECT sha1, pipeline, n_incidents FROM articles WHERE article_id = ?",
-                              (aid,)).fetchone()
-    if r and sha1 and r[0] == sha1 and r[1] == pipeline:
-        return r[2]
+    held = holder(conn, aid, sha1, pipeline)
+    return held and held[1]
+
+
+def holder(conn, aid: str, sha1: str, pipeline: str) -> tuple[str, int] | None:
+    """(id, incident count) of the stored article holding this text from this pipeline (this source's, or
+    a copy's from another path), else None."""
+    be = backend(conn)
+    r = stored_as(lambda sql, args: be.execute(conn, sql, args), aid, sha1)
+    if r and sha1 and r[3] == sha1 and r[1] == pipeline:
+        return r[0], r[2]
     return None
 
 
-def stored_texts(conn, pipeline: str) -> frozenset[tuple[str, str]]:
-    """(article_id, sha1) of every article this pipeline stored: what a parallel ingest need not extract."""
-    return frozenset(tuple(r) for r in backend(conn).execute(
-        conn, "SELECT article_id, sha1 FROM articles WHERE pipeline = ?", (pipeline,)))
+@dataclass(frozen=True)
+class StoredTexts:
+    """What a parallel ingest need not extract, as `stored_count` decides it: ``(article_id, sha1) in``
+    it when that source holds that text from this pipeline, or when the source is not stored and the
+    text is, from another path. Picklable, for the workers."""
+
+    pairs: frozenset
+    ids: frozenset
+    texts: frozenset
+
+    def __contains__(self, key) -> bool:
+        aid, sha1 = key
+        return key in self.pairs or (aid not in self.ids and sha1 in self.texts)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def stored_texts(conn, pipeline: str) -> StoredTexts:
+    """The articles stored so far, for a parallel ingest's `skip`."""
+    rows = [tuple(r) for r in backend(conn).execute(conn, "SELECT article_id, sha1, pipeline FROM articles")]
+    mine = frozenset((a, h) for a, h, p in rows if p == pipeline)
+    return StoredTexts(mine, frozenset(a for a, _, _ in rows), frozenset(h for _, h in mine if h))
 
 
 def analyze(conn) -> None:

@@ -35,7 +35,7 @@ from ..merge import merge_key
 from ..records import Article, Incident
 from . import migrate
 from .schema import (ARTICLE_COLUMNS, ARTICLE_TYPES, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, LAYER, StoreError,
-                     article_id, article_row, event_rows, feature_text, incident, values, where)
+                     article_id, article_row, event_rows, feature_text, incident, stored_as, values, where)
 
 GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
 BUSY_TIMEOUT_S = 30
@@ -242,6 +242,7 @@ def _ensure_events(conn: sqlite3.Connection) -> None:
     if "merge_key" not in cols:
         conn.execute(f'ALTER TABLE "{LAYER}" ADD COLUMN merge_key TEXT')
     conn.execute(f'CREATE INDEX IF NOT EXISTS idx_{LAYER}_merge_key ON "{LAYER}"(merge_key)')
+    conn.execute("CREATE INDEX IF NOT EXISTS idx_articles_sha1 ON articles(sha1)")  # a copy is found by its text
     conn.execute("CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT)")
     conn.execute("DROP TABLE IF EXISTS events")
     conn.execute("""CREATE TABLE events (
@@ -275,12 +276,13 @@ def _refresh_events(conn: sqlite3.Connection, keys) -> None:
                          f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", events)
 
 
-def _row(inc: Incident, aid: str) -> tuple:
-    return (_gpkg_point(inc.lon, inc.lat), *values(inc, aid), merge_key(inc))
+def _row(inc: Incident, aid: str, file: str) -> tuple:
+    return (_gpkg_point(inc.lon, inc.lat), *values(inc, aid, file), merge_key(inc))
 
 
-def save_article(conn, article: Article, incidents: list[Incident], pipeline: str = "") -> None:
-    """Replace everything stored from this article by its new incidents, in one transaction.
+def save_article(conn, article: Article, incidents: list[Incident], pipeline: str = "") -> str:
+    """Replace everything stored from this article by its new incidents, in one transaction; returns the
+    id of the stored article holding this text (`geo.store.save_article`).
 
     ``pipeline`` fingerprints the code and data that read it, so that `unchanged` can tell a
     re-ingest of the same text by the same pipeline (nothing to do) from one after an upgrade.
@@ -288,16 +290,40 @@ def save_article(conn, article: Article, incidents: list[Incident], pipeline: st
     aid = article_id(article)
     cols = ", ".join(["geom"] + [c for c, _ in COLUMNS] + ["merge_key"])
     marks = ", ".join("?" * (len(COLUMNS) + 2))
-    rows = [_row(i, aid) for i in incidents]  # built first: a bad value fails before the transaction
+    rows = [_row(i, aid, article.file) for i in incidents]  # built first: a bad value fails before the transaction
     conn.execute("BEGIN IMMEDIATE")  # the write lock before the old keys are read: no other save in between
     with conn:
-        keys = {r[0] for r in conn.execute(f'SELECT merge_key FROM "{LAYER}" WHERE article_id = ?', (aid,))}
-        conn.execute(f'DELETE FROM "{LAYER}" WHERE article_id = ?', (aid,))
+        held = stored_as(conn.execute, aid, article.sha1)
+        if held and held[0] != aid and held[1] == pipeline:
+            return held[0]  # this text is stored from another path by this pipeline: stored once
+        gone = [aid] + ([held[0]] if held and held[0] != aid else [])
+        keys = _delete(conn, gone)
         conn.executemany(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', rows)
         _refresh_events(conn, keys | {r[-1] for r in rows})
-        conn.execute(f"INSERT OR REPLACE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+        conn.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
                      f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
                      article_row(article, len(incidents), pipeline))
+    return aid
+
+
+def _delete(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+    """Delete these articles and their incidents (inside a transaction); returns the merge keys they had."""
+    keys: set[str] = set()
+    for aid in ids:
+        keys |= {r[0] for r in conn.execute(f'SELECT merge_key FROM "{LAYER}" WHERE article_id = ?', (aid,))}
+        conn.execute(f'DELETE FROM "{LAYER}" WHERE article_id = ?', (aid,))
+        conn.execute("DELETE FROM articles WHERE article_id = ?", (aid,))
+    return keys
+
+
+def remove_articles(conn, ids: list[str]) -> list[str]:
+    """`geo.store.remove_articles`: one transaction under the write lock."""
+    conn.execute("BEGIN IMMEDIATE")
+    with conn:
+        found = [a for a in dict.fromkeys(ids)
+                 if conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (a,)).fetchone()]
+        _refresh_events(conn, _delete(conn, found))
+    return found
 
 
 def execute(conn: sqlite3.Connection, sql: str, args=()):

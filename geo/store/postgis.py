@@ -29,7 +29,7 @@ from urllib.parse import unquote
 from ..merge import merge_key
 from . import migrate
 from .schema import (ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, LAYER, StoreError, article_id,
-                     article_row, event_rows, feature_text, incident, values, where)
+                     article_row, event_rows, feature_text, incident, stored_as, values, where)
 
 SCHEMA = "geo-incidents"  # store_meta's mark: tables of these names made by something else are not touched
 TABLES = ("incidents", "articles", "events", "store_meta")
@@ -53,6 +53,7 @@ _DDL = [
     *(f"CREATE INDEX idx_incidents_{c} ON incidents ({c})"
       for c in ("event_date", "actor1", "actor2", "event_type", "merge_key", "article_id", "incident_id")),
     "CREATE INDEX idx_incidents_geom ON incidents USING GIST (geom)",
+    "CREATE INDEX idx_articles_sha1 ON articles (sha1)",
     *(f"CREATE INDEX idx_events_{name} ON events ({cols})"
       for name, cols in (("key", "event_key"), ("order", "geo_precision, event_date, event_id"),
                          ("date", "event_date"), ("actor1", "actor1"), ("actor2", "actor2"), ("type", "event_type"))),
@@ -190,6 +191,7 @@ def _rebuild_events(conn) -> None:
             cur.executemany("UPDATE incidents SET merge_key = %s WHERE fid = %s",
                             [(merge_key(incident(r[1], r[2], r[3:])), r[0]) for r in rows])
         conn.execute("TRUNCATE events")
+        conn.execute("CREATE INDEX IF NOT EXISTS idx_articles_sha1 ON articles (sha1)")  # a store from before it
         keys = [r[0] for r in conn.execute("SELECT DISTINCT merge_key FROM incidents")]
         _refresh_events(conn, keys)
         conn.execute("INSERT INTO store_meta VALUES ('events_version', %s) "
@@ -213,8 +215,9 @@ def _refresh_events(conn, keys) -> None:
                         f"VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))}, {_POINT})", events)
 
 
-def save_article(conn, article, incidents, pipeline: str = "") -> None:
-    """`geo.store.gpkg.save_article` for PostGIS: one transaction, under the article's and its keys' locks.
+def save_article(conn, article, incidents, pipeline: str = "") -> str:
+    """`geo.store.gpkg.save_article` for PostGIS: one transaction, under the locks of the article's path
+    and text and of its keys.
 
     A lost connection or a server refusing writes becomes a StoreError (the ingest stops); a value the
     database cannot hold (e.g. a NUL character) stays the driver's error, which costs only this article.
@@ -222,25 +225,57 @@ def save_article(conn, article, incidents, pipeline: str = "") -> None:
     import psycopg
 
     aid = article_id(article)
-    rows = [(i.lon, i.lat, *values(i, aid), merge_key(i)) for i in incidents]
+    rows = [(i.lon, i.lat, *values(i, aid, article.file), merge_key(i)) for i in incidents]
     try:
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_ARTICLE, _lock_id(aid)))
-            old = {r[0] for r in conn.execute("SELECT merge_key FROM incidents WHERE article_id = %s", (aid,))}
+            with conn.cursor() as cur:  # two copies of one text saved at once: the second finds the first
+                cur.executemany("SELECT pg_advisory_xact_lock(%s, %s)",
+                                [(LOCK_ARTICLE, k) for k in sorted({_lock_id(aid), _lock_id("sha1:" + article.sha1)})])
+            held = stored_as(lambda sql, args: conn.execute(sql.replace("?", "%s"), args), aid, article.sha1)
+            if held and held[0] != aid and held[1] == pipeline:
+                return held[0]
+            gone = [aid] + ([held[0]] if held and held[0] != aid else [])
+            old = {r[0] for r in conn.execute("SELECT merge_key FROM incidents WHERE article_id = ANY(%s)", (gone,))}
             keys = old | {r[-1] for r in rows}
             with conn.cursor() as cur:
                 cur.executemany("SELECT pg_advisory_xact_lock(%s, %s)",
                                 [(LOCK_KEY, k) for k in sorted({_lock_id(k) for k in keys})])
-                conn.execute("DELETE FROM incidents WHERE article_id = %s", (aid,))
+                conn.execute("DELETE FROM incidents WHERE article_id = ANY(%s)", (gone,))
+                conn.execute("DELETE FROM articles WHERE article_id = ANY(%s)", (gone,))
                 cur.executemany(f"INSERT INTO incidents (geom, {_COLS}, merge_key) "
                                 f"VALUES ({_POINT}, {', '.join(['%s'] * (len(COLUMNS) + 1))})", rows)
             _refresh_events(conn, keys)
             conn.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-                         f"VALUES ({', '.join(['%s'] * len(ARTICLE_COLUMNS))}) ON CONFLICT (article_id) DO UPDATE SET "
-                         + ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS[1:]),
+                         f"VALUES ({', '.join(['%s'] * len(ARTICLE_COLUMNS))})",
                          article_row(article, len(incidents), pipeline))
     except (psycopg.OperationalError, psycopg.InterfaceError, psycopg.errors.InsufficientPrivilege) as e:
         raise StoreError(f"{_name(conn)}: cannot write ({redact(' '.join(str(e).split()))})") from None
+    return aid
+
+
+def remove_articles(conn, ids: list[str]) -> list[str]:
+    """`geo.store.remove_articles` for PostGIS: under the articles' locks, then their keys'."""
+    import psycopg
+
+    ids = list(dict.fromkeys(ids))
+    try:
+        with conn.transaction():
+            with conn.cursor() as cur:
+                cur.executemany("SELECT pg_advisory_xact_lock(%s, %s)",
+                                [(LOCK_ARTICLE, k) for k in sorted({_lock_id(a) for a in ids})])
+            found = {r[0] for r in conn.execute("SELECT article_id FROM articles WHERE article_id = ANY(%s)", (ids,))}
+            found = [a for a in ids if a in found]
+            keys = {r[0] for r in conn.execute("SELECT DISTINCT merge_key FROM incidents WHERE article_id = ANY(%s)",
+                                               (found,))}
+            with conn.cursor() as cur:
+                cur.executemany("SELECT pg_advisory_xact_lock(%s, %s)",
+                                [(LOCK_KEY, k) for k in sorted({_lock_id(k) for k in keys})])
+            conn.execute("DELETE FROM incidents WHERE article_id = ANY(%s)", (found,))
+            conn.execute("DELETE FROM articles WHERE article_id = ANY(%s)", (found,))
+            _refresh_events(conn, keys)
+    except (psycopg.OperationalError, psycopg.InterfaceError, psycopg.errors.InsufficientPrivilege) as e:
+        raise StoreError(f"{_name(conn)}: cannot write ({redact(' '.join(str(e).split()))})") from None
+    return found
 
 
 def _name(conn) -> str:

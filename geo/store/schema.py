@@ -7,6 +7,7 @@ export-ready feature texts, so the feature layout is part of the store's schema 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import MISSING, fields
@@ -15,7 +16,7 @@ from datetime import datetime, timezone
 from ..records import REPORTED, STATUSES, Article, Incident, Source
 
 __all__ = ["StoreError", "LAYER", "COLUMNS", "JSON_COLUMNS", "COLUMN_DEFAULTS", "FEATURE_FIELDS", "EVENT_COLUMNS",
-           "EVENTS_VERSION", "ARTICLE_TYPES", "ARTICLE_COLUMNS", "article_id", "values", "incident", "article_row",
+           "EVENTS_VERSION", "ARTICLE_TYPES", "ARTICLE_COLUMNS", "article_id", "source_key", "stored_as", "values", "incident", "article_row",
            "where", "merged", "event_rows", "feature", "feature_parts", "feature_text", "incident_from_feature"]
 
 
@@ -50,14 +51,33 @@ COLUMN_DEFAULTS = {_COLUMN_NAMES.get(f.name, f.name): f.default for f in _FIELDS
 FEATURE_FIELDS = tuple(f.name for f in _FIELDS if f.name not in _UNEXPORTED)
 EVENT_COLUMNS = ["event_key", "event_id", "event_date", "event_type", "actor1", "actor2", "geo_precision",
                  "feature", "evidence"]
-EVENTS_VERSION = "1"  # of the merge rules and the feature layout: a store built by another is rebuilt
+EVENTS_VERSION = "2"  # of the merge rules and the feature layout: a store built by another is rebuilt
 ARTICLE_TYPES = [("article_id", "TEXT"), ("file", "TEXT"), ("url", "TEXT"), ("title", "TEXT"), ("published", "TEXT"),
                  ("sha1", "TEXT"), ("ingested_at", "TEXT"), ("n_incidents", "INTEGER"), ("pipeline", "TEXT")]
 ARTICLE_COLUMNS = [c for c, _ in ARTICLE_TYPES]
 
 
 def article_id(article: Article) -> str:
-    return article.url or article.file
+    """The article's key in the store: its full source path (so `a/article.txt` and `b/article.txt` are two
+    articles, and pages sharing a canonical URL too); an article read from no file, its URL or name."""
+    return article.path or article.url or article.file
+
+
+def source_key(aid: str) -> str:
+    """The short id of a stored article in its incidents' sources (`Source.article`): it tells articles of
+    the same file name apart without writing a full local path into every export."""
+    return hashlib.sha1(aid.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def stored_as(execute, aid: str, sha1: str) -> tuple | None:
+    """(article_id, pipeline, n_incidents, sha1) of the stored article this text is, or None: the one stored
+    from this source (the same text, or an edit of it), else one holding the very same text from another
+    path (a copy, or a store made when articles were keyed by file name). `execute` runs `?`-marked SQL."""
+    r = execute("SELECT article_id, pipeline, n_incidents, sha1 FROM articles WHERE article_id = ?", (aid,)).fetchone()
+    if r is None and sha1:
+        r = execute("SELECT article_id, pipeline, n_incidents, sha1 FROM articles WHERE sha1 = ? "
+                    "ORDER BY article_id LIMIT 1", (sha1,)).fetchone()
+    return tuple(r) if r else None
 
 
 def _encode(name: str, v):
@@ -66,8 +86,9 @@ def _encode(name: str, v):
     return list(v) if name in JSON_COLUMNS else v
 
 
-def values(inc: Incident, aid: str) -> list:
-    """The incident's COLUMNS values as stored (lists as JSON text), without its point.
+def values(inc: Incident, aid: str, file: str | None = None) -> list:
+    """The incident's COLUMNS values as stored (lists as JSON text), without its point; its sources named
+    `file` are the article's own, so they take its `source_key`.
 
     An unknown status fails here, before the article's transaction."""
     if inc.status not in STATUSES:
@@ -75,6 +96,8 @@ def values(inc: Incident, aid: str) -> list:
     vals = [inc.id, aid]
     for f in _FIELDS[1:]:
         v = _encode(f.name, getattr(inc, f.name))
+        if f.name == "sources":
+            v = [{**s, "article": s["article"] or (source_key(aid) if s["file"] == file else None)} for s in v]
         vals.append(json.dumps(v, ensure_ascii=False) if f.name in JSON_COLUMNS else v)
     return vals
 
