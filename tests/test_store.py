@@ -132,9 +132,9 @@ def test_an_article_is_stored_whole_or_not_at_all(tmp_path, articles_dir, monkey
     real_row = gpkg._row
     calls = []
 
-    def failing_row(inc, aid):  # the second row cannot be bound: the insert fails inside the transaction
+    def failing_row(inc, *args):  # the second row cannot be bound: the insert fails inside the transaction
         calls.append(inc)
-        row = real_row(inc, aid)
+        row = real_row(inc, *args)
         return row[:-1] + (object(),) if len(calls) == 2 else row
 
     monkeypatch.setattr(gpkg, "_row", failing_row)
