@@ -25,6 +25,11 @@ def cmd_ingest(args) -> int:
     return exit_code(ingest(args.paths, args.db, workers=args.workers or 1, scheduler=args.dask_scheduler))
 
 
+def cmd_remove(args) -> int:
+    from .remove import remove
+    return remove(args.targets, args.db)
+
+
 class _Terminated(KeyboardInterrupt):
     """SIGTERM as an exception, so that what is unwinding (the export's temporary file) is cleaned up."""
 
@@ -106,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dask-scheduler", metavar="ADDRESS",
                    help="extract on a Dask cluster (tcp://host:8786); the files are read here and sent to the workers")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("remove", help="remove articles and their incidents from the database")
+    p.add_argument("targets", nargs="+", metavar="ID|PATH",
+                   help="a stored article's id, its file's path (a folder: every article from under it), or the "
+                        "short id its sources carry in an export")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="FILE|URL", help="GeoPackage file or postgresql:// URL")
+    p.set_defaults(func=cmd_remove)
     p = sub.add_parser("export", help="write the filtered incidents as a GeoJSON snapshot")
     p.add_argument("--db", default=DEFAULT_DB, metavar="FILE|URL", help="GeoPackage file or postgresql:// URL")
     p.add_argument("--out", required=True, metavar="FILE.geojson")

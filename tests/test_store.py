@@ -557,3 +557,42 @@ def test_a_store_keyed_by_file_name_is_read_again_unchanged_and_not_doubled(tmp_
     ingest([str(tmp_path / "in")], str(db), out=io.StringIO(), progress=False)
     assert sorted(a["article_id"] for a in store.articles(db)) == sorted(map(str, paths))
     assert len(store.load_incidents(db)) == before
+
+
+def check_remove(db: str, tmp_path: Path) -> None:
+    """`remove` by path, by folder and by id: the article and its incidents go, the merged incidents of
+    its places and days are merged again (the export is that of a store that never held it), and a name
+    that is no stored article is reported, changing nothing (run on each backend)."""
+    import json
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True)
+
+    def features(store_db, name):
+        out = tmp_path / f"{name}.geojson"
+        assert cli("export", "--db", store_db, "--out", str(out)).returncode == 0
+        return json.loads(out.read_text())["features"]
+
+    one, two = _write_articles(tmp_path / "one", 3), _write_articles(tmp_path / "two", 2)
+    for p in two:  # the same towns and days as one's first two, told by other articles
+        p.write_text(p.read_text().replace("Fixture report", "Another report"), encoding="utf-8")
+    ingest([str(tmp_path / "one"), str(tmp_path / "two")], db, out=io.StringIO(), progress=False)
+    only_one = str(tmp_path / "only_one.gpkg")
+    ingest([str(tmp_path / "one")], only_one, out=io.StringIO(), progress=False)
+
+    r = cli("remove", "--db", db, str(tmp_path / "two" / "nothere.txt"))
+    assert r.returncode == 2 and "nothere.txt: no such article in the store" in r.stdout, r.stdout + r.stderr
+    assert len(store.articles(db)) == 5
+    r = cli("remove", "--db", db, str(two[0]))
+    assert r.returncode == 0 and "removed 1 article(s)" in r.stdout, r.stdout + r.stderr
+    assert str(two[1]) in {a["article_id"] for a in store.articles(db)} and len(store.articles(db)) == 4
+    r = cli("remove", "--db", db, str(tmp_path / "two"), "nothere")
+    assert r.returncode == 1 and "removed 1 article(s)" in r.stdout, r.stdout + r.stderr
+    assert features(db, "after") == features(only_one, "only_one")
+    assert sum(a["n_incidents"] for a in store.articles(db)) == len(store.load_incidents(db))
+    r = cli("remove", "--db", db, store.articles(db)[0]["article_id"])
+    assert r.returncode == 0 and len(store.articles(db)) == 2
+
+
+def test_remove_takes_an_article_and_its_share_of_the_merge_out(tmp_path):
+    check_remove(str(tmp_path / "r.gpkg"), tmp_path)

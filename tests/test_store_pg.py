@@ -437,3 +437,8 @@ def test_a_store_from_before_the_status_column_reads_as_reported_and_is_upgraded
 
 def test_two_articles_of_one_name_or_one_canonical_url_are_both_stored(tmp_path, new_db):
     check_article_identity(new_db(), tmp_path)
+
+
+def test_remove_takes_an_article_and_its_share_of_the_merge_out(tmp_path, new_db):
+    from test_store import check_remove
+    check_remove(new_db(), tmp_path)
