@@ -17,6 +17,7 @@ import math
 import os
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Iterator
 from itertools import islice
@@ -26,6 +27,7 @@ from .reader import ArticleError, read_bytes, read_data, read_file
 from .records import Article, Incident
 from .store import StoredTexts, StoreError, article_id
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 FILE_TIME_LIMIT_S = 120  # reading and extracting one file; a news article takes well under a second
 
 #: (Article, incidents) or (reason it was skipped, []); incidents is None for an article in `skip`.
@@ -46,6 +48,33 @@ def warm(skip: Iterable = ()) -> None:
     _gazetteer()
     load()
     _SKIP = skip if isinstance(skip, StoredTexts) else frozenset(skip)
+
+
+def _die_with(parent: int) -> None:
+    """Make this worker process end when `parent` (the ingest) does, even by SIGKILL, which runs no
+    clean-up of the parent's: on Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG), elsewhere a
+    daemon thread polls the parent id. A parent already gone ends it now."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux: no prctl
+        armed = False
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+        threading.Thread(target=watch, daemon=True, name="die-with-parent").start()
+
+
+def _worker_start(skip, parent: int) -> None:
+    """A local worker's initializer: die with the ingest, leave Ctrl-C to it (the terminal sends SIGINT to
+    the whole process group; the ingest stops its workers itself), then `warm`."""
+    _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm(skip)
 
 
 def one_line(e: BaseException) -> str:
@@ -226,7 +255,8 @@ def _local(items: list, workers: int, skip: frozenset, batch_size: int | None):
         warm(skip)
     else:
         ctx = None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm, initargs=(skip,))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_start,
+                               initargs=(skip, os.getpid()))
     try:
         results = _in_order(lambda b: pool.submit(run_batch, b), _batches(items, size), 4 * workers)
         yield None

@@ -596,3 +596,47 @@ def check_remove(db: str, tmp_path: Path) -> None:
 
 def test_remove_takes_an_article_and_its_share_of_the_merge_out(tmp_path):
     check_remove(str(tmp_path / "r.gpkg"), tmp_path)
+
+
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid` (a zombie has ended)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_workers_end_when_the_ingest_is_killed(tmp_path):
+    """A SIGKILL of `ingest --workers 2` runs none of its clean-up: its workers still end, within seconds."""
+    paths = _write_articles(tmp_path / "in", 400)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    p = subprocess.Popen([sys.executable, "-m", "geo", "ingest", str(tmp_path / "in"), "--db", str(tmp_path / "k.gpkg"),
+                          "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         env=env)
+    try:
+        assert p.stdout.readline().startswith(str(paths[0])), "the ingest stored nothing"
+        workers = _children(p.pid)
+        assert len(workers) >= 2, workers
+    finally:
+        p.kill()
+        p.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [w for w in workers if _alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert not left, f"{len(left)} worker(s) outlived the ingest"
