@@ -22,7 +22,14 @@ def cmd_ingest(args) -> int:
     if args.workers is not None and args.workers < 1:
         print(f"error: --workers must be at least 1, not {args.workers}", file=sys.stderr)
         return 2
-    return exit_code(ingest(args.paths, args.db, workers=args.workers or 1, scheduler=args.dask_scheduler))
+    from .ingest import Interrupted
+    try:
+        return exit_code(ingest(args.paths, args.db, workers=args.workers or 1, scheduler=args.dask_scheduler))
+    except Interrupted:  # its summary is printed
+        return 130
+    except KeyboardInterrupt:
+        print("ingest interrupted before any article was stored", file=sys.stderr)
+        return 130
 
 
 def cmd_remove(args) -> int:

@@ -13,6 +13,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import signal
 import sqlite3
 import sys
 import threading
@@ -238,6 +239,27 @@ def _unchanged(file: str, aid: str, held: tuple[str, int] | None) -> Report:
     return Report(file, True, n, unchanged=True, article=hid, copy_of="" if hid == aid else hid)
 
 
+@contextlib.contextmanager
+def _ctrl_c_after_save():
+    """Ctrl-C between two articles at once, but while one is being saved and reported only after, so the
+    summary counts what the store holds. Only the main thread receives signals (the app's runs elsewhere)."""
+    state = {"now": False, "pending": False}
+    if threading.current_thread() is not threading.main_thread():
+        yield state
+        return
+
+    def on_ctrl_c(signum, frame):
+        if not state["now"]:
+            raise KeyboardInterrupt
+        state["pending"] = True
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield state
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, workers: int = 1,
            scheduler=None) -> list[Report]:
     """Ingest files and folders into the database; prints one line per file and a summary.
@@ -276,10 +298,12 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
         if started is not None and store.stored_texts(conn, version):
             started.close()  # another process stored articles meanwhile: extract again, skipping those
             started = None
-        done = 0
+        done, left = 0, 0
+        saving = stack.enter_context(_ctrl_c_after_save())
         try:
             for k, (f, (rep, article, incidents)) in enumerate(
                     zip(files, _outcomes(files, conn, version, workers, scheduler, started)), 1):
+                saving["now"] = True
                 if article is not None:
                     try:
                         hid = store.save_article(conn, article, incidents, version)
@@ -292,9 +316,14 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
                 reports.append(rep)
                 print(rep.line(), file=out)
                 done = k
+                saving["now"] = False
+                if saving["pending"]:
+                    raise KeyboardInterrupt
                 if show:
                     bar = "#" * (30 * k // len(files))
                     print(f"\r[{bar:<30}] {k}/{len(files)}", end="", file=sys.stderr, flush=True)
+        except KeyboardInterrupt:  # Ctrl-C: the article being saved is rolled back, the stored ones stay
+            left = len(files) - done
         except Exception as e:  # the database failed, reading or writing: nothing more can be stored
             if not _database_failed(e):
                 raise
@@ -313,9 +342,17 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
     n = sum({r.article or id(r): r.incidents for r in reports}.values())  # a text stored once counts once
     same = sum(r.unchanged for r in reports)
     extra = f" ({same} unchanged)" if same else ""
-    print(f"ingested {ok} of {len(reports)} file(s){extra}, {n} incident(s), "
-          f"into {_printable(store.display_name(db))}", file=out)
+    stop = "interrupted: " if left else ""
+    rest = f"; {left} file(s) not read" if left else ""
+    print(f"{stop}ingested {ok} of {len(reports)} file(s){extra}, {n} incident(s), "
+          f"into {_printable(store.display_name(db))}{rest}", file=out)
+    if left:
+        raise Interrupted
     return reports
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped an ingest, which printed its summary."""
 
 
 def exit_code(reports: list[Report]) -> int:

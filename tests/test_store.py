@@ -640,3 +640,25 @@ def test_workers_end_when_the_ingest_is_killed(tmp_path):
     for w in left:
         os.kill(w, signal.SIGKILL)
     assert not left, f"{len(left)} worker(s) outlived the ingest"
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_stops_an_ingest_with_a_summary_and_no_traceback(tmp_path, workers):
+    """Ctrl-C (SIGINT to the terminal's process group: the ingest and its workers) ends with one summary line."""
+    paths = _write_articles(tmp_path / "in", 300)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    p = subprocess.Popen([sys.executable, "-m", "geo", "ingest", str(tmp_path / "in"), "--db", str(tmp_path / "c.gpkg"),
+                          "--workers", workers], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=env, start_new_session=True)
+    try:
+        assert p.stdout.readline().startswith(str(paths[0]))
+        os.killpg(p.pid, signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    assert p.returncode == 130 and "Traceback" not in err, err
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("interrupted: ingested ") and last.endswith("file(s) not read"), last
+    stored = int(last.split()[2])
+    assert _count(tmp_path / "c.gpkg", "articles") == stored
