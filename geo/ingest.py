@@ -335,7 +335,7 @@ def ingest(paths: list[str], db: str, out=None, progress: bool | None = None, wo
                 reports.append(Report(str(g), False, reason=reason))
                 print(reports[-1].line(), file=out)
         if any(r.ok and not r.unchanged for r in reports):
-            store.analyze(conn)
+            store.finish(conn)
     if show:
         print(file=sys.stderr)
     ok = sum(r.ok for r in reports)

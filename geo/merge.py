@@ -35,8 +35,11 @@ def merge_key(inc: Incident) -> str:
     return f"{place}|{inc.event_date}|{merge_class(inc.event_type, inc.sub_event_type)}"
 
 
-def absorb(cur: Incident, inc: Incident, ranks: Mapping[str, int]) -> None:
-    """Fold `inc` into `cur`, keeping every source, claimant and sentence and the most specific fields."""
+def absorb(cur: Incident, inc: Incident, ranks: Mapping[str, int], held: dict | None = None) -> None:
+    """Fold `inc` into `cur`, keeping every source, claimant and sentence and the most specific fields.
+
+    `held` (kept by `merge` for each incident it folds into) holds what `cur`'s lists hold as sets, so
+    that folding many reports into one costs each report its own size, not the size of all before it."""
     if ranks.get(inc.sub_event_type, UNRANKED) < ranks.get(cur.sub_event_type, UNRANKED):
         cur.event_type, cur.sub_event_type = inc.event_type, inc.sub_event_type
     if inc.time_precision < cur.time_precision:
@@ -48,12 +51,26 @@ def absorb(cur: Incident, inc: Incident, ranks: Mapping[str, int]) -> None:
     for k in ("fatalities", "injured"):  # reports that disagree: the lower figure, as ACLED does
         a, b = getattr(cur, k), getattr(inc, k)
         setattr(cur, k, a if b is None else b if a is None else min(a, b))
+    held = held if held is not None else {}
     for k in ("claimed_by", "denied_by", "evidence"):
         lst = getattr(cur, k)
-        lst += [x for x in getattr(inc, k) if x not in lst]
-    cur.denied_by = [d for d in cur.denied_by if d not in cur.claimed_by]
-    keys = {s.key() for s in cur.sources}
-    cur.sources += [s for s in inc.sources if s.key() not in keys]
+        if k not in held:
+            held[k] = set(lst)
+        have = held[k]
+        for x in getattr(inc, k):
+            if x not in have:
+                have.add(x)
+                lst.append(x)
+    if cur.denied_by and any(d in held["claimed_by"] for d in cur.denied_by):
+        cur.denied_by = [d for d in cur.denied_by if d not in held["claimed_by"]]
+        held["denied_by"] = set(cur.denied_by)
+    if "sources" not in held:
+        held["sources"] = {s.key() for s in cur.sources}
+    keys = held["sources"]
+    for s in inc.sources:
+        if s.key() not in keys:
+            keys.add(s.key())
+            cur.sources.append(s)
 
 
 def merge_within(incidents: list[Incident], ranks: Mapping[str, int]) -> list[Incident]:
@@ -76,13 +93,15 @@ def merge(incidents: list[Incident], ranks: Mapping[str, int]) -> list[Incident]
     incident is looked up by key, so the merge is linear in the number of incidents.
     """
     out: list[Incident] = []
-    seen: dict[str, Incident] = {}
+    seen: dict[str, tuple[Incident, set, dict]] = {}  # key: (incident folded into, its source articles, its sets)
     for inc in sorted(incidents, key=lambda i: (i.event_date, i.id)):
         key = merge_key(inc)
         target = seen.get(key)
-        if target is None or target.source_files() & inc.source_files():
-            seen[key] = inc
+        files = inc.source_files()
+        if target is None or target[1] & files:
+            seen[key] = (inc, set(files), {})
             out.append(inc)
         else:
-            absorb(target, inc, ranks)
+            absorb(target[0], inc, ranks, target[2])
+            target[1].update(files)
     return out

@@ -374,8 +374,8 @@ def test_a_second_writer_cannot_slip_in_between_reading_an_articles_keys_and_rep
                         store.save_article(other, _article("x.txt"), [_event("x1", "2020-10-12", "Barda", 40.37,
                                                                                 "x.txt")])
                     blocked.append(False)
-                except sqlite3.OperationalError as e:
-                    blocked.append("locked" in str(e))
+                except store.StoreError as e:
+                    blocked.append("locked" in str(e) and "busy" in str(e))
             return self.conn.execute(sql, *args)
 
         def __getattr__(self, name):
@@ -662,3 +662,55 @@ def test_ctrl_c_stops_an_ingest_with_a_summary_and_no_traceback(tmp_path, worker
     assert last.startswith("interrupted: ingested ") and last.endswith("file(s) not read"), last
     stored = int(last.split()[2])
     assert _count(tmp_path / "c.gpkg", "articles") == stored
+
+
+def test_a_save_at_a_place_and_day_of_many_reports_does_not_merge_them_all_again(tmp_path, monkeypatch):
+    """The work of a save does not grow with the reports already stored at its place and day (it did: each
+    save merged them all again, quadratic in all), and readers still see every report merged."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_one_key import reports
+    db, n = tmp_path / "k.gpkg", 200
+    decoded = []
+    real = gpkg._incident
+    monkeypatch.setattr(gpkg, "_incident", lambda r: decoded.append(1) or real(r))
+    per_save = []
+    with store.connect(db) as conn:
+        for k, (article, incs) in enumerate(reports(n, one_key=True)):
+            decoded.clear()
+            store.save_article(conn, article, incs)
+            per_save.append(len(decoded))
+            if k in (30, 150):  # what a reader sees meanwhile: every report merged
+                assert _streamed(db) == _merged_in_memory(db) and len(_streamed(db)) == 1
+        assert max(per_save[-50:]) < n // 2, per_save  # incidents read back per save: not all before it
+        store.finish(conn)
+    (event,) = _streamed(db)
+    assert len(event["properties"]["sources"]) == n and _streamed(db) == _merged_in_memory(db)
+
+
+def test_a_writer_waiting_past_the_timeout_is_told_busy_not_corrupt(tmp_path, articles_dir, monkeypatch):
+    """Another process's long write holds the lock: the ingest says the store is busy and to try again."""
+    db = tmp_path / "b.gpkg"
+    with store.connect(db) as conn:
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 30_000  # a writer waits longer than 30 s
+    monkeypatch.setattr(gpkg, "BUSY_TIMEOUT_S", 0.2)
+    with closing(sqlite3.connect(db)) as other:
+        other.execute("BEGIN IMMEDIATE")  # another writer, in the middle of a long write
+        out = io.StringIO()
+        reports = ingest([str(articles_dir / "a01_markdown.txt")], str(db), out=out, progress=False)
+    line = out.getvalue().splitlines()[0]
+    assert "busy" in line and "try again" in line and "corrupt" not in out.getvalue(), out.getvalue()
+    assert exit_code(reports) == 2 and store.articles(db) == []
+
+
+def test_a_killed_creation_leaves_nothing_after_the_next_run(tmp_path):
+    """The private file of a store creation killed outright is removed by the next creation; that of a
+    creation still running (a live process) is left to it."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = [tmp_path / f".s.creating-{dead.pid}.gpkg", tmp_path / f".s.creating-{dead.pid}.gpkg-wal"]
+    running = tmp_path / f".s.creating-{os.getppid()}.gpkg"
+    for f in left + [running]:
+        f.write_bytes(b"half a database")
+    with store.connect(tmp_path / "s.gpkg"):
+        pass
+    assert not any(f.exists() for f in left) and running.exists()

@@ -20,7 +20,7 @@ from .schema import (ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, JS
 
 __all__ = ["StoreError", "LAYER", "COLUMNS", "JSON_COLUMNS", "EVENT_COLUMNS", "EVENTS_VERSION", "ARTICLE_COLUMNS",
            "PG_PREFIXES", "backend", "is_postgres", "display_name", "exists", "connect", "article_id", "save_article",
-           "remove_articles", "unchanged", "holder", "stored_count", "stored_texts", "analyze", "load_incidents", "event_features", "load_events",
+           "remove_articles", "unchanged", "holder", "stored_count", "stored_texts", "finish", "analyze", "load_incidents", "event_features", "load_events",
            "merged_in_memory", "articles", "stamp"]
 
 PG_PREFIXES = ("postgresql://", "postgres://")  # a --db starting so names a PostGIS database
@@ -124,6 +124,15 @@ def stored_texts(conn, pipeline: str) -> StoredTexts:
     rows = [tuple(r) for r in backend(conn).execute(conn, "SELECT article_id, sha1, pipeline FROM articles")]
     mine = frozenset((a, h) for a, h, p in rows if p == pipeline)
     return StoredTexts(mine, frozenset(a for a, _, _ in rows), frozenset(h for _, h in mine if h))
+
+
+def finish(conn) -> None:
+    """The end of an ingest: merge what was left pending (the places and days of many reports, merged once
+    rather than at every save) and refresh the planner statistics."""
+    be = backend(conn)
+    if hasattr(be, "finish"):
+        be.finish(conn)
+    be.analyze(conn)
 
 
 def analyze(conn) -> None:

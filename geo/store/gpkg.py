@@ -24,6 +24,7 @@ hold the same texts; `geo.store` chooses the backend. This module never imports 
 """
 from __future__ import annotations
 
+import heapq
 import os
 import sqlite3
 import struct
@@ -38,8 +39,43 @@ from .schema import (ARTICLE_COLUMNS, ARTICLE_TYPES, COLUMNS, EVENT_COLUMNS, EVE
                      article_id, article_row, event_rows, feature_text, incident, stored_as, values, where)
 
 GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
-BUSY_TIMEOUT_S = 30
+BUSY_TIMEOUT_S = 600  # how long a writer waits behind another's write (a big store's rebuild takes minutes)
 FULL_CHECK_MAX_BYTES = 256 * 2**20
+#: Above this many incidents, a place and day's merged incident is not merged again at each save (which
+#: would cost every save the size of the key: quadratic) but marked pending, merged in memory by a reader,
+#: and merged once by `finish` at the end of the ingest (or by the next writer after a killed one).
+LARGE_KEY = 64
+
+
+def _unusable(p, e: sqlite3.Error) -> StoreError:
+    """The StoreError for a database error: another process writing it past the wait (busy: try again),
+    or a file SQLite cannot read (corrupt)."""
+    if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+        return StoreError(f"{p}: busy: another process is writing it and held it for over {BUSY_TIMEOUT_S:g} s "
+                          f"({e}); try again when it is done")
+    return StoreError(f"{p}: corrupt or unreadable database ({e})")
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    """Take the write lock, waiting up to BUSY_TIMEOUT_S; past that, a StoreError saying busy."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as e:
+        raise _unusable(conn.execute("PRAGMA database_list").fetchone()[2], e) from None
+
+
+def _clean_creations(path: Path) -> None:
+    """Remove what killed creations of this store left (`_create`'s private files of processes gone)."""
+    for f in path.parent.glob(f".{path.stem}.creating-*.gpkg*"):
+        pid = f.name[len(f".{path.stem}.creating-"):].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            f.unlink(missing_ok=True)
+        except OSError:  # alive, another user's
+            pass
 
 
 def display_name(db) -> str:
@@ -93,6 +129,7 @@ def _create(path: Path) -> None:
     gdf = gpd.GeoDataFrame(data, geometry=[Point(0, 0)], crs="EPSG:4326")
     tmp = path.with_name(f".{path.stem}.creating-{os.getpid()}.gpkg")
     tmp.unlink(missing_ok=True)
+    _clean_creations(path)
     try:
         gdf.to_file(tmp, layer=LAYER, driver="GPKG", engine="pyogrio")
         conn = sqlite3.connect(tmp)
@@ -160,6 +197,8 @@ def _check(conn: sqlite3.Connection, p: Path, write: bool) -> None:
                         conn.execute(migrate.add_column(table, col, typ))
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
+            if events_ready(conn) and _pending(conn):  # left by an ingest killed before its `finish`
+                finish(conn)
             if not events_ready(conn):
                 conn.execute("BEGIN IMMEDIATE")  # DDL included: a failed rebuild leaves the old events
                 with conn:
@@ -169,7 +208,7 @@ def _check(conn: sqlite3.Connection, p: Path, write: bool) -> None:
                         except ValueError as e:  # a stored value no export can hold
                             raise StoreError(f"{p}: cannot merge the stored incidents ({e})") from None
     except sqlite3.DatabaseError as e:
-        raise StoreError(f"{p}: corrupt or unreadable database ({e})") from None
+        raise _unusable(p, e) from None
 
 
 def _present(conn: sqlite3.Connection) -> dict[str, set[str]]:
@@ -257,18 +296,43 @@ def _ensure_events(conn: sqlite3.Connection) -> None:
         conn.executemany(f'UPDATE "{LAYER}" SET merge_key = ? WHERE fid = ?',
                          [(merge_key(_incident(r[1:])), r[0]) for r in rows])
         last = rows[-1][0]
+    conn.execute("CREATE TABLE IF NOT EXISTS events_pending (event_key TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM events_pending")
     keys = [r[0] for r in conn.execute(f'SELECT DISTINCT merge_key FROM "{LAYER}"')]
     _refresh_events(conn, keys)
     conn.execute("INSERT OR REPLACE INTO store_meta VALUES ('events_version', ?)", (EVENTS_VERSION,))
 
 
-def _refresh_events(conn: sqlite3.Connection, keys) -> None:
-    """Merge again the stored incidents of these keys and replace their events (inside a transaction)."""
+def _pending(conn: sqlite3.Connection) -> list[str]:
+    """The keys whose merged incident is pending (`LARGE_KEY`); none in a store from before."""
+    try:
+        return [r[0] for r in conn.execute("SELECT event_key FROM events_pending")]
+    except sqlite3.OperationalError:
+        return []
+
+
+def _refresh_events(conn: sqlite3.Connection, keys, defer: bool = False) -> None:
+    """Merge again the stored incidents of these keys and replace their events (inside a transaction).
+    ``defer``: a key past `LARGE_KEY` incidents is marked pending instead, its event removed."""
     keys = sorted(set(keys))
+    if defer:
+        now = []
+        for k in keys:
+            if conn.execute("SELECT 1 FROM events_pending WHERE event_key = ?", (k,)).fetchone():
+                continue
+            n = conn.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{LAYER}" WHERE merge_key = ? LIMIT ?)',
+                             (k, LARGE_KEY + 1)).fetchone()[0]
+            if n > LARGE_KEY:
+                conn.execute("INSERT INTO events_pending VALUES (?)", (k,))
+                conn.execute("DELETE FROM events WHERE event_key = ?", (k,))
+            else:
+                now.append(k)
+        keys = now
     cols = ", ".join(c for c, _ in COLUMNS)
     for i in range(0, len(keys), 500):
         chunk = keys[i:i + 500]
         marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM events_pending WHERE event_key IN ({marks})", chunk)
         conn.execute(f"DELETE FROM events WHERE event_key IN ({marks})", chunk)
         rows = conn.execute(f'SELECT geom, {cols} FROM "{LAYER}" WHERE merge_key IN ({marks})', chunk).fetchall()
         events = [e[:-2] for e in event_rows([_incident(r) for r in rows])]
@@ -291,7 +355,7 @@ def save_article(conn, article: Article, incidents: list[Incident], pipeline: st
     cols = ", ".join(["geom"] + [c for c, _ in COLUMNS] + ["merge_key"])
     marks = ", ".join("?" * (len(COLUMNS) + 2))
     rows = [_row(i, aid, article.file) for i in incidents]  # built first: a bad value fails before the transaction
-    conn.execute("BEGIN IMMEDIATE")  # the write lock before the old keys are read: no other save in between
+    _begin(conn)  # the write lock before the old keys are read: no other save in between
     with conn:
         held = stored_as(conn.execute, aid, article.sha1)
         if held and held[0] != aid and held[1] == pipeline:
@@ -299,7 +363,7 @@ def save_article(conn, article: Article, incidents: list[Incident], pipeline: st
         gone = [aid] + ([held[0]] if held and held[0] != aid else [])
         keys = _delete(conn, gone)
         conn.executemany(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', rows)
-        _refresh_events(conn, keys | {r[-1] for r in rows})
+        _refresh_events(conn, keys | {r[-1] for r in rows}, defer=True)
         conn.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
                      f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
                      article_row(article, len(incidents), pipeline))
@@ -318,7 +382,7 @@ def _delete(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
 
 def remove_articles(conn, ids: list[str]) -> list[str]:
     """`geo.store.remove_articles`: one transaction under the write lock."""
-    conn.execute("BEGIN IMMEDIATE")
+    _begin(conn)
     with conn:
         found = [a for a in dict.fromkeys(ids)
                  if conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (a,)).fetchone()]
@@ -329,6 +393,18 @@ def remove_articles(conn, ids: list[str]) -> list[str]:
 def execute(conn: sqlite3.Connection, sql: str, args=()):
     """Run a statement written with `?` marks."""
     return conn.execute(sql, args)
+
+
+def finish(conn: sqlite3.Connection) -> None:
+    """Merge the pending keys (`LARGE_KEY`) once, at the end of an ingest. A store that cannot be written
+    now keeps them pending: readers merge them, and the next writer merges them for good."""
+    try:
+        if _pending(conn):
+            conn.execute("BEGIN IMMEDIATE")
+            with conn:
+                _refresh_events(conn, _pending(conn))
+    except sqlite3.OperationalError:
+        pass
 
 
 def analyze(conn) -> None:
@@ -363,20 +439,42 @@ def event_features(path: str | Path, start: str | None = None, end: str | None =
             if not events_ready(conn):
                 return None
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"{path}: corrupt or unreadable database ({e})") from None
+            raise _unusable(path, e) from None
     clause, args = where(start, end, actors, event_types)
-    sql = (f"SELECT feature, {'evidence' if evidence else 'NULL'} FROM events{clause} "
-           "ORDER BY geo_precision, event_date, event_id")
+    sql = (f"SELECT geo_precision, event_date, event_id, feature, {'evidence' if evidence else 'NULL'} "
+           f"FROM events{clause} ORDER BY geo_precision, event_date, event_id")
 
     def stream() -> Iterator[str]:
         with connect(path, create=False) as conn:
             try:
+                conn.execute("BEGIN")  # one snapshot: the pending keys and the events of the others
                 cur = conn.execute(sql, args)
-                while rows := cur.fetchmany(10_000):
-                    yield from (feature_text(h, e) for h, e in rows)
+                rows = iter(lambda: cur.fetchmany(10_000), [])
+                table = (r for chunk in rows for r in chunk)
+                pending = _pending_rows(conn, start, end, actors, event_types, evidence)
+                for r in heapq.merge(table, pending, key=lambda r: r[:3]):
+                    yield feature_text(r[3], r[4])
             except sqlite3.DatabaseError as e:
-                raise StoreError(f"{path}: corrupt or unreadable database ({e})") from None
+                raise _unusable(path, e) from None
     return stream()
+
+
+def _pending_rows(conn, start, end, actors, event_types, evidence: bool) -> list[tuple]:
+    """The merged incidents of the pending keys, merged here, filtered and ordered as `event_features`'s SQL."""
+    keys = _pending(conn)
+    if not keys:
+        return []
+    cols = ", ".join(c for c, _ in COLUMNS)
+    out = []
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        rows = conn.execute(f'SELECT geom, {cols} FROM "{LAYER}" WHERE merge_key IN ({",".join("?" * len(chunk))})',
+                            chunk).fetchall()
+        for (_, eid, day, etype, a1, a2, prec, head, ev, _, _) in event_rows([_incident(r) for r in rows]):
+            if ((not start or day >= start) and (not end or day <= end)
+                    and (not actors or a1 in actors or a2 in actors) and (not event_types or etype in event_types)):
+                out.append((prec, day, eid, head, ev if evidence else None))
+    return sorted(out, key=lambda r: r[:3])
 
 
 def _read(conn: sqlite3.Connection, path, sql: str, args=()) -> list[tuple]:
@@ -384,14 +482,14 @@ def _read(conn: sqlite3.Connection, path, sql: str, args=()) -> list[tuple]:
     try:
         return conn.execute(sql, args).fetchall()
     except sqlite3.DatabaseError as e:
-        raise StoreError(f"{path}: corrupt or unreadable database ({e})") from None
+        raise _unusable(path, e) from None
 
 
 def _read_present(conn: sqlite3.Connection, path) -> dict[str, set[str]]:
     try:
         return _present(conn)
     except sqlite3.DatabaseError as e:
-        raise StoreError(f"{path}: corrupt or unreadable database ({e})") from None
+        raise _unusable(path, e) from None
 
 
 def _incident(r: tuple) -> Incident:
