@@ -714,3 +714,24 @@ def test_a_killed_creation_leaves_nothing_after_the_next_run(tmp_path):
     with store.connect(tmp_path / "s.gpkg"):
         pass
     assert not any(f.exists() for f in left) and running.exists()
+
+
+def test_a_store_no_one_can_write_is_still_read_and_exported(tmp_path, articles_dir):
+    """A store in a folder where not even root can make the WAL's `-shm` file (immutable: chattr +i)."""
+    import json
+    folder = tmp_path / "ro"
+    db = folder / "s.gpkg"
+    ingest([str(articles_dir)], str(db), out=io.StringIO(), progress=False)
+    expected = _streamed(db)
+    for side in (Path(f"{db}-wal"), Path(f"{db}-shm")):
+        assert not side.exists()
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here (not root, or the file system has no such attribute)")
+    try:
+        out = tmp_path / "ro.geojson"
+        r = subprocess.run([sys.executable, "-m", "geo", "export", "--db", str(db), "--out", str(out)], cwd=ROOT,
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(out.read_text())["features"] == expected and len(store.articles(db)) == 2
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)])

@@ -211,6 +211,30 @@ def _check(conn: sqlite3.Connection, p: Path, write: bool) -> None:
         raise _unusable(p, e) from None
 
 
+def _open_to_read(p: Path) -> sqlite3.Connection:
+    """A reader's connection. A store no one can write here (a read-only file or folder, where SQLite
+    cannot make the WAL's `-shm` file) is opened read-only, or where even that needs the `-shm`, as
+    immutable: with no `-wal` file possible, no writer can be changing it."""
+    conn = sqlite3.connect(p, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    try:
+        uri = p.resolve().as_uri()
+    except ValueError:
+        return sqlite3.connect(p, timeout=BUSY_TIMEOUT_S)
+    for mode in ("mode=ro", "immutable=1"):
+        conn = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+    return sqlite3.connect(p, timeout=BUSY_TIMEOUT_S)  # its error names the reason when it is read
+
+
 def _present(conn: sqlite3.Connection) -> dict[str, set[str]]:
     """The columns of the incident layer and of the articles table, as this store has them."""
     return {t: {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')} for t in (LAYER, "articles")}
@@ -241,7 +265,7 @@ def connect(path: str | Path, create: bool = True):
     if p.stat().st_size == 0:
         raise StoreError(f"{p}: empty file, not a GeoPackage; refusing to touch it (remove it to start a new store)")
     try:
-        conn = sqlite3.connect(p, timeout=BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(p, timeout=BUSY_TIMEOUT_S) if create else _open_to_read(p)
     except sqlite3.Error as e:
         raise StoreError(f"{p}: cannot open the database ({e})") from None
     try:
