@@ -219,8 +219,10 @@ def _open_to_read(p: Path) -> sqlite3.Connection:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError:  # cannot open (no -shm): read-only
         conn.close()
+    except sqlite3.DatabaseError:  # no database at all: `_check` says what the file is
+        return conn
     try:
         uri = p.resolve().as_uri()
     except ValueError:
