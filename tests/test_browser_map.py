@@ -195,3 +195,36 @@ def test_on_a_phone_the_legend_starts_collapsed_and_stays_as_the_user_leaves_it(
         finally:
             browser.close()
     assert not recorder.blocked, f"non-local requests: {recorder.blocked}"
+
+
+def test_crossing_the_marker_limit_keeps_the_open_map(sync_api, tmp_path):
+    """Above MARKER_LIMIT a note appears above the map; the map keeps its place and its document (not mounted anew)."""
+    from geo.map import MARKER_LIMIT
+    src = Source("b.txt", "https://example.org/b", "Many reports", "2020-10-10")
+    incs = [Incident(id=f"c{k}", event_date=f"2020-10-{1 + k % 20:02d}", time_precision=1, event_type="Battles",
+                     sub_event_type="Armed clash", actor1="Azerbaijan", actor2="Armenia", location=f"Village {k}",
+                     country="AZ", admin1=None, lat=39.2 + (k % 97) / 60, lon=46.0 + (k // 97) / 60, geo_precision=1,
+                     fatalities=1 if k < MARKER_LIMIT - 500 else 0, sources=[src], evidence=["Made up."])
+            for k in range(MARKER_LIMIT + 200)]
+    db = tmp_path / "many.gpkg"
+    with store.connect(db) as conn:
+        store.save_article(conn, Article("b.txt", "Many reports", None, [], []), incs)
+    recorder = Recorder()
+    with streamlit_app("app.py", "streamlit_app_limit.log", {"GEO_DB": str(db)}) as url, \
+            sync_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+            page.context.route("**/*", recorder.route)
+            page.goto(url, timeout=TIMEOUT_MS)
+            frame = page.wait_for_selector(MAP_IFRAME, timeout=TIMEOUT_MS).content_frame()
+            frame.wait_for_selector(".incident-cell", timeout=TIMEOUT_MS)
+            frame.evaluate("window.__probe = 'same document'")
+            page.get_by_text("Only incidents with casualties").click()
+            page.get_by_text("aggregated into cells").wait_for(state="detached", timeout=TIMEOUT_MS)
+            frame = page.wait_for_selector(MAP_IFRAME, timeout=TIMEOUT_MS).content_frame()
+            frame.wait_for_selector(".incident-marker:not(.incident-cell), .marker-cluster", timeout=TIMEOUT_MS)
+            assert frame.evaluate("window.__probe") == "same document"
+        finally:
+            browser.close()
+    assert not recorder.blocked, f"non-local requests: {recorder.blocked}"
