@@ -24,6 +24,9 @@ SAMPLE = paths.SAMPLE
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
 UPLOAD_TYPES = ["txt", "md", "text", "html", "htm"]
 QUICK_DATES = ("last day", "last 7 days", "one day")
+# The days a date slider can hold (Streamlit counts microseconds from 1970 in a JavaScript number: 1684-2255);
+# an incident dated outside, a typo or a trap in some text, is left out of the date filter and said so.
+DATE_WINDOW = (date(1700, 1, 1), date(2250, 12, 31))
 CONSERVATIVE = ("The conservative reported figure, as ACLED counts it: only tolls reported for one incident "
                 "(a day and a place), the lowest where reports differ, a toll repeated by the same source on "
                 "the next day counted once; combined 'killed and wounded' figures and cumulative claims are "
@@ -77,7 +80,7 @@ def _date_filter(lo: date, hi: date) -> tuple[date, date]:
 
 
 def _filters(table: IncidentTable) -> Filters:
-    lo, hi = table.date_range()
+    lo, hi = table.date_range(DATE_WINDOW)
     st.header("Filters")
     start, end = _date_filter(lo, hi)
     actors = st.multiselect("Actors", table.actors(), key="actors", bind="query-params",
@@ -248,6 +251,13 @@ def main() -> None:
     st.caption(f"{len(table):,} incidents from the {origin}. {ATTRIBUTION}")
     if not len(table):
         st.info("No incidents yet: add articles in the sidebar, or run `python -m geo ingest PATH`.")
+        return
+    outside = table.count_outside(DATE_WINDOW)
+    if outside:
+        st.warning(f"{outside:,} incident(s) dated outside {DATE_WINDOW[0].year}-{DATE_WINDOW[1].year} are not shown "
+                   "(a date no report of this war can have: check their articles, or remove them with "
+                   "`python -m geo remove`).")
+    if table.date_range(DATE_WINDOW) is None:
         return
     with st.sidebar:
         f = _filters(table)

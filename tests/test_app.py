@@ -273,3 +273,24 @@ def test_control_evidence_beside_the_map(monkeypatch, tmp_path):
     at.selectbox(key="evidence_place").select("Fuzuli").run()
     reports = next(d.value for d in at.dataframe if "role" in d.value.columns)
     assert set(reports["place"]) == {"Fuzuli"} and set(reports["role"]) == {"capture", "denial", "concession"}
+
+
+def _dated_db(path, days):
+    incs = [Incident(id=f"d{k}", event_date=day, time_precision=1, event_type="Battles", sub_event_type="Armed clash",
+                     actor1="Azerbaijan", actor2="Armenia", location="Tartar", country="AZ", admin1=None, lat=40.34,
+                     lon=46.93, geo_precision=1, geonameid=584871, sources=[Source("d.txt", None, "D", "2020-10-20")])
+            for k, day in enumerate(days)]
+    with store.connect(path) as conn:
+        store.save_article(conn, Article("d.txt", "D", None, [], []), incs)
+
+
+@pytest.mark.parametrize("days", [["2020-10-05", "9999-12-31", "0001-01-01"], ["9999-12-31"], ["1500-06-01", "2300-01-01"]])
+def test_any_date_in_the_store_leaves_the_app_up(monkeypatch, tmp_path, days):
+    """Dates no slider can hold (a JavaScript date ends in 275760, Streamlit's microseconds in 2255) are left out of
+    the date filter and said so; the rest of the store is shown."""
+    db = tmp_path / "dates.gpkg"
+    _dated_db(db, days)
+    at = _run(monkeypatch, db)
+    inside = [d for d in days if "1700-01-01" <= d <= "2250-12-31"]
+    assert (_shown(at) if inside else len(at.metric)) == len(inside)
+    assert any(f"{len(days) - len(inside)} incident(s) dated outside" in w.value for w in at.warning)

@@ -102,10 +102,18 @@ class IncidentTable:
         grow_lat, grow_lon = max(0.0, min_span[0] - (n - s)) / 2, max(0.0, min_span[1] - (e - w)) / 2
         return [[s - grow_lat, w - grow_lon], [n + grow_lat, e + grow_lon]]
 
-    def date_range(self) -> tuple[date, date] | None:
-        if not len(self):
+    def date_range(self, within: tuple[date, date] | None = None) -> tuple[date, date] | None:
+        """The first and last day of the incidents, of those `within` an inclusive window when given."""
+        days = self.day
+        if within is not None and len(days):
+            days = days[(days >= np.datetime64(within[0])) & (days <= np.datetime64(within[1]))]
+        if not len(days):
             return None
-        return self.day.min().astype(date), self.day.max().astype(date)
+        return days.min().astype(date), days.max().astype(date)
+
+    def count_outside(self, within: tuple[date, date]) -> int:
+        """How many incidents are dated outside an inclusive window."""
+        return int(((self.day < np.datetime64(within[0])) | (self.day > np.datetime64(within[1]))).sum())
 
     def actors(self) -> list[str]:
         return [a for a in self.actor_names if a]
