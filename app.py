@@ -168,6 +168,37 @@ def _ingest_panel(db: str) -> None:
                               for r in report))  # every reason in full, as text (the table cuts long ones)
 
 
+def _remove(db: str, ids: list[str]) -> None:
+    try:
+        with store.connect(db) as conn:
+            removed = store.remove_articles(conn, ids)
+    except store.StoreError as e:
+        st.session_state["remove_report"] = f"Nothing removed: {e}"
+        return
+    st.session_state["remove_ids"] = []
+    st.session_state["remove_report"] = (f"Removed {len(removed)} article(s) and their incidents; their places and "
+                                         "days were merged again.")
+    load.clear()
+
+
+def _remove_panel(db: str) -> None:
+    """Remove stored articles (and their incidents) from the app's database, as `python -m geo remove` does."""
+    if not store.exists(db):
+        return
+    try:
+        stored = store.articles(db)
+    except store.StoreError:
+        return
+    with st.expander("Remove articles", expanded=bool(st.session_state.get("remove_report"))):
+        if st.session_state.get("remove_report"):
+            st.caption(st.session_state["remove_report"])
+        labels = {a["article_id"]: f"{a['published'] or '?'} · {a['title'] or a['file']} ({a['n_incidents']} "
+                                   f"incident(s))" for a in stored}
+        chosen = st.multiselect("Stored articles", list(labels), format_func=labels.get, key="remove_ids")
+        st.button("Remove them and their incidents", key="remove", disabled=not chosen, on_click=_remove,
+                  args=(db, list(chosen)))
+
+
 @st.cache_resource(show_spinner="Drawing the front line…", max_entries=256)
 def front_for(db: str, stamp: tuple, day: str, _table: IncidentTable) -> list[dict]:
     """Control areas and front line as of `day`, from every incident (not the filtered ones)."""
@@ -247,6 +278,7 @@ def main() -> None:
         table, origin = IncidentTable(read_geojson(SAMPLE), place_ids), "bundled sample (database unreadable)"
     with st.sidebar:
         _ingest_panel(db)
+        _remove_panel(db)
     st.title("Conflict incident map")
     st.caption(f"{len(table):,} incidents from the {origin}. {ATTRIBUTION}")
     if not len(table):

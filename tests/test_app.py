@@ -294,3 +294,16 @@ def test_any_date_in_the_store_leaves_the_app_up(monkeypatch, tmp_path, days):
     inside = [d for d in days if "1700-01-01" <= d <= "2250-12-31"]
     assert (_shown(at) if inside else len(at.metric)) == len(inside)
     assert any(f"{len(days) - len(inside)} incident(s) dated outside" in w.value for w in at.warning)
+
+
+def test_an_article_can_be_removed_from_the_app(monkeypatch, db):
+    before = _shown(_run(monkeypatch, db))
+    at = _run(monkeypatch, db)
+    stored = store.articles(db)
+    gone = next(a for a in stored if a["n_incidents"])
+    at.multiselect(key="remove_ids").select(gone["article_id"]).run()
+    at.button(key="remove").click().run()
+    assert not at.exception
+    assert [a["article_id"] for a in store.articles(db)] == [a["article_id"] for a in stored if a is not gone]
+    assert _shown(at) < before
+    assert any("Removed 1 article(s)" in c.value for c in at.caption)
