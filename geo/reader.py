@@ -266,6 +266,30 @@ def _article(file: str, title: str | None, published: date | None, byline: str |
                    url=url, byline=byline, sha1=sha1, warnings=warnings)
 
 
+_BULLET = re.compile(r"^\s*[-*•·–]\s+(?=\S)")
+_LINK_ONLY = re.compile(r"^\[[^\]]*\]\([^)]*\)\W*$")
+
+
+def _bullet_items(lines: list[str]) -> list[str]:
+    """The items of a bulleted list ('- Azerbaijan says 21 killed in Barda'), each ending a sentence so that no
+    item runs into the next or into the paragraph after; an item that is only a link (related articles) is
+    dropped."""
+    items: list[list[str]] = []
+    for ln in lines:
+        if _BULLET.match(ln) or not items:
+            items.append([_BULLET.sub("", ln, count=1).strip()])
+        else:
+            items[-1].append(ln.strip())
+    out = []
+    for parts in items:
+        raw = " ".join(parts)
+        text = _strip_markup(raw)
+        if not text or _LINK_ONLY.match(raw):
+            continue
+        out.append(text if _ends_sentence(text) else text + ".")
+    return out
+
+
 def _clean_body(raw_paras: list[str]) -> list[str]:
     """Drop captions, credits, related-article lines, embeds and headings; join paragraphs broken mid-sentence."""
     texts: list[str] = []
@@ -275,6 +299,9 @@ def _clean_body(raw_paras: list[str]) -> list[str]:
         if not lines:
             if texts:
                 texts.pop()  # the paragraph before a lone credit line is its caption
+            continue
+        if any(_BULLET.match(ln) for ln in lines):  # a list: each item a sentence of its own
+            texts += [item for item in _bullet_items(lines) if item]
             continue
         raw = " ".join(ln.strip() for ln in lines)
         text = _strip_markup(raw)

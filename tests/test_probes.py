@@ -213,3 +213,10 @@ def test_own_forces_and_another_name_of_the_same_place(gazetteer):
     east = incs[("Khojavend", "2020-11-02")]  # 'X said its forces had killed 60 ...': X acted
     assert (east.actor1, east.fatalities, east.claimed_by) == ("Azerbaijan", 60, ["Azerbaijan"])
     assert [loc for loc, day in incs if day == "2020-10-03"] == ["Sugovushan"]  # 'which Armenians call Talish'
+
+
+def test_bullet_lead_items_are_sentences_of_their_own(gazetteer):
+    incs = _incs(gazetteer, "p27_bullet_lead.md")
+    barda = incs[("Barda", "2020-10-28")]  # '- Azerbaijan says 19 killed in Barda ...': a toll at Barda, not a venue
+    assert (barda.fatalities, barda.claimed_by, barda.denied_by) == (19, ["Azerbaijan"], ["Armenia"])
+    assert "Tartar" not in {loc for loc, _ in incs}  # a link to another story is no sentence of this one

@@ -67,3 +67,10 @@ def test_empty_and_bodyless_inputs(tmp_path, articles_dir):
 def test_missing_date_is_reported(articles_dir):
     a = read_file(articles_dir / "a03_nodate.txt")
     assert a.published is None and a.warnings
+
+
+def test_bullet_items_are_sentences_and_link_items_are_dropped():
+    from geo.reader import read_text
+    a = read_text("Title\n\nOctober 28, 2020\n\n- First point of the lead\n- Second point\n  goes on here\n"
+                  "- [A related story](https://example.org/x)\n\nThe body begins.\n")
+    assert a.paragraphs == ["First point of the lead.", "Second point goes on here.", "The body begins."]

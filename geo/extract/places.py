@@ -28,9 +28,10 @@ def place_ok(sentence: str, m: Mention, lex: Lexicon, theatre: Theatre | None) -
     before = sentence[max(0, m.start - 80):m.start]
     after = sentence[m.end:m.end + 60]
     may = lex.may_match(sentence)  # these parts of the sentence cannot match what the whole cannot
-    if "venue_before" in may and lex.rx["venue_before"].search(before) and not _DISTANCE.search(before) \
-            and not lex.rx["departure_before"].search(before):
-        return False  # but '20 km from X' places the event by X, and 'withdrew from X' at X
+    venue = lex.rx["venue_before"].search(before) if "venue_before" in may else None
+    if venue and not _DISTANCE.search(before) and not lex.rx["departure_before"].search(before) \
+            and not trigger_spans(venue.group(0), lex):
+        return False  # but '20 km from X' places the event by X, 'withdrew from X' at X, 'says 21 killed in X' at X
     subject = not re.search(r"\b(?:of|in|near|from|at|on|to|into)\s+(?:the\s+)?$", before[-15:], re.I)
     possessive = re.match(r"\s*['’]s\b", after)
     if (subject or possessive) and ("venue_after" in may and lex.rx["venue_after"].search(after)
