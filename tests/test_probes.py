@@ -220,3 +220,9 @@ def test_bullet_lead_items_are_sentences_of_their_own(gazetteer):
     barda = incs[("Barda", "2020-10-28")]  # '- Azerbaijan says 19 killed in Barda ...': a toll at Barda, not a venue
     assert (barda.fatalities, barda.claimed_by, barda.denied_by) == (19, ["Azerbaijan"], ["Armenia"])
     assert "Tartar" not in {loc for loc, _ in incs}  # a link to another story is no sentence of this one
+
+
+def test_defence_army_losses_inflicted_and_a_toll_told_at_length(gazetteer):
+    incs = _incs(gazetteer, "p28_defence_army.txt")
+    assert incs[("Jabrayil", "2020-10-19")].sub_event_type == "Armed clash"  # 'inflicted heavy losses near Jrakan'
+    assert incs[("Hadrut", "2020-10-18")].fatalities == 4  # 'four servicemen of the Azerbaijani army were killed'

@@ -61,7 +61,7 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
                "injured" if "casualty_lead_injured" in may and rx["casualty_lead_injured"].search(before) else None)
         if cls is None:
             after = _CLAUSE_END.split(_AGES.sub(" ", sentence[m.end():m.end() + 80]))[0]  # 'three, aged 45 and 62, were killed
-            for w in after.split()[:6]:
+            for w in after.split()[:8]:  # 'four servicemen of the Azerbaijani army were killed'
                 w = _EDGE_PUNCT.sub("", w)
                 if rx["materiel_nouns"].fullmatch(w):
                     break  # 'destroyed four tanks and killed dozens': the number counts the tanks
