@@ -16,9 +16,9 @@ import streamlit as st
 
 from geo import paths, store
 from geo.export import ATTRIBUTION
-from geo.map import (MARKER_LIMIT, Filters, IncidentTable, base_map, control_evidence, filter_layers, front_features,
-                     load_theatre, map_mode, read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv,
-                     to_geojson, to_gpkg)
+from geo.map import (MARKER_LIMIT, Filters, Focus, IncidentTable, base_map, control_evidence, filter_layers,
+                     find_focus, front_features, in_selection, load_theatre, map_mode, read_geojson, snapshot_metadata,
+                     table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
 
 SAMPLE = paths.SAMPLE
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
@@ -239,21 +239,37 @@ def _url_view() -> tuple[float, float, int] | None:
         return None
 
 
+def _focus(table: IncidentTable, sel, slot) -> Focus | None:
+    """The incident a link points at (?incident=ID), or None; an unknown or filtered-out id is said, not raised."""
+    wanted = st.query_params.get("incident", "").strip()
+    if not wanted:
+        return None
+    focus = find_focus(table, wanted)
+    if focus is None:
+        slot.warning(f"No incident with the id {wanted!r} among the {len(table):,} here; "
+                     "the link may be from another database.")
+    elif not in_selection(focus, sel):
+        slot.warning(f"Incident {wanted!r} is hidden by the filters: clear them to see it on the map.")
+        return None
+    return focus
+
+
 @st.fragment
-def _map(bounds: list[list[float]], layers) -> None:
+def _map(bounds: list[list[float]], layers, focus: Focus | None = None) -> None:
     """The base map drawn once per database, the filter's layers swapped into it, and the view kept.
 
     streamlit-folium keeps the open map while its script is unchanged (the base map depends on the
     database only) and replaces the feature groups in it. The view is returned so the URL keeps it; a pan
     reruns this fragment only. Centre and zoom are handed back only when the base map is new (first load,
-    another database), so that a rerun never moves the map under the user's hand.
+    another database) or a link points at another incident (``focus``: then on it, close up), so that a rerun
+    never moves the map under the user's hand.
     """
     from streamlit_folium import st_folium
 
     view = st.session_state.get("map_view") or _url_view()
-    if st.session_state.get("map_bounds") != bounds:
-        st.session_state["map_bounds"] = bounds
-        st.session_state["map_restore"] = view
+    if st.session_state.get("map_bounds") != bounds or st.session_state.get("map_focus") != focus:
+        st.session_state["map_bounds"], st.session_state["map_focus"] = bounds, focus
+        st.session_state["map_restore"] = focus.view if focus else view
     restore = st.session_state.get("map_restore")
     out = st_folium(base_map(bounds), feature_group_to_add=layers, height=620, use_container_width=True,
                     returned_objects=["zoom", "center"], key="map",
@@ -303,6 +319,7 @@ def main() -> None:
     c[4].metric("Days", f"{counts['days']:,}")
     front = _front(db, stamp if origin.startswith("database") else ("sample",), table, f.end)
     st.session_state["map_mode"] = map_mode(len(sel))
+    focus = _focus(table, sel, st.empty())  # always there, as the note below
     left, right = st.columns([5, 2])
     with left:
         note = st.empty()  # always there, so the map keeps its place among the elements and is not mounted anew
@@ -310,7 +327,8 @@ def main() -> None:
             note.caption(f"More than {MARKER_LIMIT:,} incidents: the map shows them aggregated into cells.")
         theatre = load_theatre()
         _map(table.bounds(theatre.get("bbox")),
-             filter_layers(sel, front=front, front_day=f.end, sides=theatre.get("sides", {})))
+             filter_layers(sel, front=front, front_day=f.end, sides=theatre.get("sides", {}),
+                           focus=focus.id if focus else ""), focus)
     with right:
         st.subheader("Incidents per day")
         if len(sel):
@@ -322,7 +340,7 @@ def main() -> None:
     st.subheader("Incidents")
     if len(sel) > TABLE_ROWS:
         st.caption(f"The {TABLE_ROWS:,} most recent of {len(sel):,}; the exports hold them all.")
-    st.dataframe(table_rows(sel, TABLE_ROWS), width="stretch", hide_index=True)
+    st.dataframe(table_rows(sel, TABLE_ROWS, first=focus.index if focus else None), width="stretch", hide_index=True)
     _evidence(front, f.end)
 
 

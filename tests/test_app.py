@@ -307,3 +307,34 @@ def test_an_article_can_be_removed_from_the_app(monkeypatch, db):
     assert [a["article_id"] for a in store.articles(db)] == [a["article_id"] for a in stored if a is not gone]
     assert _shown(at) < before
     assert any("Removed 1 article(s)" in c.value for c in at.caption)
+
+
+def _map_args(at) -> dict:
+    """What the app handed to st_folium (an unknown element to AppTest): centre, zoom, the layers' script."""
+    return json.loads(at.get("component_instance")[0].proto.json_args)
+
+
+def test_a_link_to_one_incident_opens_the_map_on_it(monkeypatch, tmp_path):
+    db = tmp_path / "named.gpkg"
+    _named_db(db)
+    at = _run(monkeypatch, db)
+    assert _map_args(at)["center"] is None and '"focus":""' in _map_args(at)["feature_group"]
+    ids, locations = list(at.dataframe[-1].value["id"]), list(at.dataframe[-1].value["location"])
+    wanted = ids[-1]  # the oldest: last in the table until a link points at it
+    at = _run(monkeypatch, db, {"incident": wanted})
+    args = _map_args(at)
+    assert args["center"] == [39.8, 46.7] and args["zoom"] == 13  # Khankendi, n0, close up
+    assert f'"focus":"{wanted}"' in args["feature_group"]
+    assert list(at.dataframe[-1].value["id"]) == [wanted] + ids[:-1] and at.dataframe[-1].value["location"][0] == \
+        locations[-1]
+    assert not at.warning
+    at.checkbox(key="casualties").check().run()  # none has casualties: the linked one is filtered out
+    assert "hidden by the filters" in at.warning[0].value and not at.exception
+
+
+def test_a_link_to_an_unknown_incident_says_so(monkeypatch, tmp_path):
+    db = tmp_path / "named.gpkg"
+    _named_db(db)
+    at = _run(monkeypatch, db, {"incident": "no-such-id"})
+    assert "No incident with the id 'no-such-id'" in at.warning[0].value
+    assert _map_args(at)["center"] is None and _shown(at) == 5

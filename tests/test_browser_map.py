@@ -166,6 +166,19 @@ def test_the_view_in_the_url_is_the_view_opened(page, app):
     assert abs(lat - 39.7583) < 1e-3 and abs(lon - 46.7484) < 1e-3
 
 
+
+def test_a_link_to_one_incident_opens_on_it_with_its_popup_open(page, app):
+    page.goto(app + "?incident=m1", timeout=TIMEOUT_MS)
+    frame = _frame(page)
+    frame.wait_for_selector(".leaflet-popup-content", timeout=TIMEOUT_MS)
+    assert "Shusha" in frame.evaluate("document.querySelector('.leaflet-popup-content').textContent")
+    assert frame.evaluate("document.querySelectorAll('.leaflet-popup-content').length") == 1
+    assert frame.evaluate(f"{MAP_JS}.getZoom()") >= 13  # close up (the popup's pan may move the centre)
+    assert frame.evaluate(f"{MAP_JS}.getBounds().contains([39.7583, 46.7484])")
+    rects = frame.evaluate(RECTS_JS)
+    assert not _overlap(rects["popup"], rects["legend"]) and rects["scrolls"], rects  # as a clicked popup
+    page.screenshot(path=str(ARTIFACTS / "map_incident_link.png"))
+
 def test_on_a_phone_the_legend_starts_collapsed_and_stays_as_the_user_leaves_it(sync_api, app):
     recorder = Recorder()
     with sync_api.sync_playwright() as p:

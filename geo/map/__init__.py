@@ -1,7 +1,7 @@
 """What the app shows, as plain functions, one feature a module (as folium's plugins are).
 
 `selection` (filters over columns), `html` (all escaping), `popups`, `cells` (clustering on the
-server), `incidents` (the incident rows), `front` (control areas and the front line), `legend`, `layers`
+server), `incidents` (the incident rows), `front` (control areas and the front line), `legend`, `focus` (a link to one incident), `layers`
 (what a filter changes, swapped into the open map),
 `basemap`, `chart` (timeline), `downloads`, `offline` (assets served by the app) and `figure`
 (the map put together). Kept out of `app.py` so that everything handed to Streamlit can be tested
@@ -13,6 +13,7 @@ from .chart import timeline_chart
 from .downloads import (ACLED_COLUMNS, EXTRA_COLUMNS, acled_rows, snapshot_metadata, table_rows, to_csv, to_geojson,
                         to_gpkg)
 from .figure import base_map, build_map, filter_layers, load_theatre
+from .focus import FOCUS_ZOOM, Focus, find_focus, in_selection
 from .front import control_evidence, front_data, front_features
 from .html import esc, js_json
 from .incidents import incident_rows
@@ -24,6 +25,6 @@ from .selection import Filters, IncidentTable, Selection, actors_of, as_selectio
 __all__ = ["BASEMAP", "MARKER_LIMIT", "MAX_CELLS", "Cell", "aggregate", "cell_rows", "map_mode", "timeline_chart",
            "ACLED_COLUMNS", "EXTRA_COLUMNS", "acled_rows", "snapshot_metadata", "table_rows", "to_csv", "to_geojson",
            "to_gpkg", "base_map", "build_map", "filter_layers", "load_theatre", "front_data", "front_features",
-           "control_evidence", "esc", "js_json",
+           "control_evidence", "esc", "js_json", "FOCUS_ZOOM", "Focus", "find_focus", "in_selection",
            "FilterLayers", "MapSlot", "incident_rows", "legend_html", "popup_html", "tooltip_html", "Filters", "IncidentTable",
            "Selection", "actors_of", "as_selection", "filter_incidents", "read_geojson"]

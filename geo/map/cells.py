@@ -99,7 +99,7 @@ def cell_rows(cells: list[Cell], size_deg: float) -> list[list]:
         size = int(24 + min(26, 5 * math.log2(c.count)))
         tip = esc(f"{c.count} incidents · {c.places[0][0] if c.places else ''}")
         rows.append([round(c.lat, 5), round(c.lon, 5), c.count, style_of(main)[0], "", size, 0, tip,
-                     cell_popup_html(c, size_deg), ""])
+                     cell_popup_html(c, size_deg), "", ""])
     return rows
 
 

@@ -25,10 +25,14 @@ ACLED_COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "event
 EXTRA_COLUMNS = ["claimed_by", "denied_by", "injured", "source_urls"]
 
 
-def table_rows(sel: Selection, limit: int | None = None) -> list[dict]:
-    """The filtered incidents for st.dataframe, newest first."""
-    incs = [sel.table.incidents[k] for k in sel.newest_first()[:limit].tolist()]
-    return [{"date": i.event_date, "type": i.sub_event_type or i.event_type, "location": i.location,
+def table_rows(sel: Selection, limit: int | None = None, first: int | None = None) -> list[dict]:
+    """The filtered incidents for st.dataframe, newest first; ``first`` (a table index, the incident a link
+    points at) leads, so the reader finds its row without scrolling. The id is the one ?incident= takes."""
+    order = sel.newest_first().tolist()
+    if first is not None and first in order:
+        order = [first] + [k for k in order if k != first]
+    incs = [sel.table.incidents[k] for k in order[:limit]]
+    return [{"id": i.id, "date": i.event_date, "type": i.sub_event_type or i.event_type, "location": i.location,
              "actor1": i.actor1, "actor2": i.actor2, "reported by": ", ".join(i.claimed_by),
              "denied by": ", ".join(i.denied_by), "fatalities": i.fatalities, "injured": i.injured,
              "sources": ", ".join(source_name(s) for s in i.sources)} for i in incs]

@@ -98,13 +98,13 @@ def base_map(bounds: list[list[float]] | None = None, basemap: str | Path | None
 
 
 def filter_layers(data, front: list[dict] | None = None, front_day: str | None = None, sides: dict | None = None,
-                  marker_limit: int = MARKER_LIMIT, max_cells: int = MAX_CELLS) -> FilterLayers:
+                  marker_limit: int = MARKER_LIMIT, max_cells: int = MAX_CELLS, focus: str = "") -> FilterLayers:
     """What a filter changes: the incidents, their heat map, the front line, the legend's text and the days
     the playback control steps through (in the browser: the incidents of the range are sent once).
 
     Up to ``marker_limit`` incidents are drawn one marker each (clustered where dense); above
     that, server-side aggregated cells keep the page small. ``front`` holds geo.frontline
-    features, drawn as toggleable layers.
+    features, drawn as toggleable layers. ``focus`` is the incident whose popup opens (FilterLayers).
     """
     sel = as_selection(data)
     sides = sides if sides is not None else load_theatre().get("sides", {})
@@ -123,7 +123,7 @@ def filter_layers(data, front: list[dict] | None = None, front_day: str | None =
         start, end = start or min(days, default=""), end or max(days, default="")
     play = {"start": start or "", "end": end or "", "play_note": "" if mode == "incidents" else
             f"More than {marker_limit:,} incidents: narrow the filters to play them day by day"}
-    return localize(FilterLayers(rows, name, legend, fdata, play))
+    return localize(FilterLayers(rows, name, legend, fdata, play, focus))
 
 
 def build_map(data, front: list[dict] | None = None, front_day: str | None = None, sides: dict | None = None,

@@ -21,5 +21,5 @@ def incident_rows(sel: Selection) -> list[list]:
         color, icon = style_of(i.event_type)
         size = marker_size((i.fatalities or 0) + (i.injured or 0))
         rows.append([round(i.lat, 5), round(i.lon, 5), 1, color, icon, size, int(i.geo_precision > 1),
-                     tooltip_html(i), popup_html(i), i.event_date[:10]])
+                     tooltip_html(i), popup_html(i), i.event_date[:10], i.id])
     return rows

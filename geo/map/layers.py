@@ -37,16 +37,21 @@ window.geoLayers = (function (map, control) {
         return div;
     };
     legend.addTo(map);
-    map.on('popupopen', function (e) {
+    var popup = null;
+    function fit(p) {
         var size = map.getSize(), pad = 10;
         var top = legend.getContainer().getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
         var below = size.y - top + pad;
-        e.popup.options.autoPanPaddingTopLeft = [pad, pad];
-        e.popup.options.autoPanPaddingBottomRight = [pad, below];
-        e.popup.options.maxHeight = Math.max(120, size.y - below - 4 * pad - 40);
-        e.popup.update();
-    });
-    var current = [], chosen = {};
+        p.options.autoPanPaddingTopLeft = [pad, pad];
+        p.options.autoPanPaddingBottomRight = [pad, below];
+        p.options.maxHeight = Math.max(120, size.y - below - 4 * pad - 40);
+        p.update();
+    }
+    map.on('popupopen', function (e) { popup = e.popup; fit(popup); });
+    map.on('popupclose', function (e) { if (e.popup === popup) popup = null; });
+    // the room above the legend changes with the frame (a window resized, a phone turned)
+    map.on('resize', function () { if (popup) fit(popup); });
+    var current = [], chosen = {}, focused = null;
     var playback = L.control.playback({position: 'topleft'}).addTo(map);
     map.on('overlayadd overlayremove', function (e) {
         current.forEach(function (o) { if (o.layer === e.layer) chosen[o.key] = e.type === 'overlayadd'; });
@@ -69,7 +74,7 @@ window.geoLayers = (function (map, control) {
                 html: '<div style="background:' + r[3] + ';width:' + r[5] + 'px;height:' + r[5]
                     + 'px;line-height:' + r[5] + 'px">' + body + '</div>',
                 iconSize: [r[5], r[5]]});
-            var m = L.marker([r[0], r[1]], {icon: icon, n: r[2], day: r[9], riseOnHover: true});
+            var m = L.marker([r[0], r[1]], {icon: icon, n: r[2], day: r[9], id: r[10], riseOnHover: true});
             m.bindTooltip(r[7], {direction: 'top'});
             m.bindPopup(r[8], {maxWidth: 360});
             markers.push(m);
@@ -156,6 +161,21 @@ window.geoLayers = (function (map, control) {
         shown = body.querySelector('details');
         if (shown) shown.open = open;
         if (d.start && d.end) play(next[0].layer, d);
+        if (d.focus && d.focus !== focused) focus(next[0].layer, d.focus);
+    }
+    function focus(group, key) {
+        // once per link or click, after streamlit-folium has set the view it was handed (laidOut is later)
+        focused = key;
+        var id = key.split(' ')[0];
+        var m = group.allMarkers.filter(function (x) { return x.options.id === id; })[0];
+        if (!m || !map.hasLayer(group)) return;
+        laidOut(function () { group.zoomToShowLayer(m, function () { m.openPopup(); }); }, 100);
+    }
+    function laidOut(fn, tries) {
+        // the popup's room is measured against the legend, which is placed only once Leaflet's CSS is in
+        var box = map.getContainer().getBoundingClientRect(), l = legend.getContainer().getBoundingClientRect();
+        if (l.bottom <= box.bottom + 1 || !tries) fn();
+        else setTimeout(function () { laidOut(fn, tries - 1); }, 50);
     }
     return {draw: draw, map: map, playback: playback};
 })(map, control);
@@ -196,7 +216,8 @@ class FilterLayers(JSCSSMixin, folium.FeatureGroup):
 
     Rows: lat, lon, count, colour, Font Awesome icon ('' for a cell, which shows its count), icon
     size, approximate (0/1), tooltip HTML, popup HTML (escaped by geo.map.html), day (ISO; '' for a
-    cell). ``play``: the range's ``start`` and ``end`` days the playback control steps through, and a
+    cell), incident id ('' for a cell). ``focus``: the id of the incident whose popup opens (a link or a table
+    click), once for each new value ("ID" or "ID N"). ``play``: the range's ``start`` and ``end`` days the playback control steps through, and a
     ``play_note`` when it cannot (cells). ``front`` is
     geo.map.front.front_data's. Drawn by the base map's MapSlot; the group itself stays empty. A
     JSCSSMixin, as streamlit-folium loads the scripts of those only.
@@ -218,7 +239,7 @@ class FilterLayers(JSCSSMixin, folium.FeatureGroup):
     )
 
     def __init__(self, rows: list[list], name: str, legend: str, front: dict | None = None,
-                 play: dict | None = None):
+                 play: dict | None = None, focus: str = ""):
         for r in rows:
             if not COLOR_RE.match(r[3]) or not re.fullmatch(r"[a-z0-9-]*", r[4]):
                 raise ValueError(f"bad marker style {r[3]!r} {r[4]!r}")
@@ -227,7 +248,7 @@ class FilterLayers(JSCSSMixin, folium.FeatureGroup):
         self.rows = rows
         self.rows_json = js_json(rows)
         self.data_json = js_json({"name": name, "legend": legend, "cluster": CLUSTER_OPTIONS, "heat": HEAT_OPTIONS,
-                                  **(front or {}), **(play or {})})
+                                  **(front or {}), **(play or {}), "focus": focus})
 
     def render(self, **kwargs):
         """The assets, and the script added raw (no second Jinja pass over article text)."""
