@@ -16,9 +16,9 @@ import streamlit as st
 
 from geo import paths, store
 from geo.export import ATTRIBUTION
-from geo.map import (MARKER_LIMIT, Filters, Focus, IncidentTable, base_map, control_evidence, filter_layers,
-                     find_focus, front_features, in_selection, load_theatre, map_mode, read_geojson, snapshot_metadata,
-                     table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
+from geo.map import (MARKER_LIMIT, Filters, Focus, IncidentTable, actors_chart, base_map, control_evidence,
+                     fatalities_chart, filter_layers, find_focus, front_features, in_selection, load_theatre, map_mode,
+                     read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
 
 SAMPLE = paths.SAMPLE
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
@@ -333,6 +333,10 @@ def main() -> None:
         st.subheader("Incidents per day")
         if len(sel):
             st.altair_chart(timeline_chart(sel), width="stretch")
+            st.subheader("Reported fatalities per day", help=CONSERVATIVE)
+            st.altair_chart(fatalities_chart(sel), width="stretch")
+            st.subheader("Incidents by actor", help="Acting or targeted: an incident counts for each of its actors")
+            st.altair_chart(actors_chart(sel), width="stretch")
         else:
             st.info("No incident matches the filters.")
         st.subheader("Export")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import streamlit.elements.widgets.button as st_button
@@ -338,3 +338,28 @@ def test_a_link_to_an_unknown_incident_says_so(monkeypatch, tmp_path):
     at = _run(monkeypatch, db, {"incident": "no-such-id"})
     assert "No incident with the id 'no-such-id'" in at.warning[0].value
     assert _map_args(at)["center"] is None and _shown(at) == 5
+
+
+def _chart_data(chart) -> list[dict]:
+    """The rows an altair chart hands to the browser (Arrow in the element; AppTest does not decode it)."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+    name = json.loads(chart.proto.spec)["data"]["name"]
+    data = next(d for d in chart.proto.datasets if d.name == name).data.data
+    return convert_arrow_bytes_to_pandas_df(data).to_dict("records")
+
+
+def test_charts_of_fatalities_per_day_and_incidents_by_actor(monkeypatch, tmp_path):
+    db = tmp_path / "tolls.gpkg"
+    _toll_db(db)
+    at = _run(monkeypatch, db)
+    assert [h.value for h in at.subheader][:3] == ["Incidents per day", "Reported fatalities per day",
+                                                    "Incidents by actor"]
+    timeline, fatalities, actors = at.get("vega_lite_chart")
+    per_day = _chart_data(fatalities)
+    assert per_day == [{"day": "2020-10-01", "fatalities": 2}, {"day": "2020-10-02", "fatalities": 5},
+                       {"day": "2020-10-04", "fatalities": 5}]  # one strike on two days once; no region, no week
+    assert sum(d["fatalities"] for d in per_day) == int(next(m for m in at.metric
+                                                              if m.label == "Reported fatalities").value) == 12
+    assert _chart_data(actors) == [{"actor": "Armenia", "incidents": 6}, {"actor": "Azerbaijan", "incidents": 6}]
+    at.slider(key="dates").set_value((date(2020, 10, 1), date(2020, 10, 2))).run()
+    assert _chart_data(at.get("vega_lite_chart")[1]) == per_day[:2]

@@ -3,13 +3,13 @@
 `selection` (filters over columns), `html` (all escaping), `popups`, `cells` (clustering on the
 server), `incidents` (the incident rows), `front` (control areas and the front line), `legend`, `focus` (a link to one incident), `layers`
 (what a filter changes, swapped into the open map),
-`basemap`, `chart` (timeline), `downloads`, `offline` (assets served by the app) and `figure`
+`basemap`, `chart` (timeline, fatalities, actors), `downloads`, `offline` (assets served by the app) and `figure`
 (the map put together). Kept out of `app.py` so that everything handed to Streamlit can be tested
 without a browser. Only this package and `app.py` import folium, altair or streamlit.
 """
 from .basemap import BASEMAP
 from .cells import MARKER_LIMIT, MAX_CELLS, Cell, aggregate, cell_rows, map_mode
-from .chart import timeline_chart
+from .chart import actors_chart, fatalities_chart, timeline_chart
 from .downloads import (ACLED_COLUMNS, EXTRA_COLUMNS, acled_rows, snapshot_metadata, table_rows, to_csv, to_geojson,
                         to_gpkg)
 from .figure import base_map, build_map, filter_layers, load_theatre
@@ -23,6 +23,7 @@ from .popups import popup_html, tooltip_html
 from .selection import Filters, IncidentTable, Selection, actors_of, as_selection, filter_incidents, read_geojson
 
 __all__ = ["BASEMAP", "MARKER_LIMIT", "MAX_CELLS", "Cell", "aggregate", "cell_rows", "map_mode", "timeline_chart",
+           "fatalities_chart", "actors_chart",
            "ACLED_COLUMNS", "EXTRA_COLUMNS", "acled_rows", "snapshot_metadata", "table_rows", "to_csv", "to_geojson",
            "to_gpkg", "base_map", "build_map", "filter_layers", "load_theatre", "front_data", "front_features",
            "control_evidence", "esc", "js_json", "FOCUS_ZOOM", "Focus", "find_focus", "in_selection",

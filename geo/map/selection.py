@@ -177,26 +177,48 @@ class Selection:
         incs = self.table.incidents
         return [incs[k] for k in self.idx.tolist()]
 
-    def tolls(self) -> tuple[int, int]:
-        """Conservative reported fatalities and injured, as ACLED counts them: only the tolls of incidents
-        placed to the day and to a settlement (a week's or a region's figure is a summary, not one
-        incident's), the lower figure where reports differ (geo.merge), and a toll reported at the same
-        place on consecutive days by the same source counted once (one strike dated two ways)."""
+    @functools.cached_property
+    def counted(self) -> np.ndarray:
+        """The incidents whose tolls count, conservatively, as ACLED counts them: only those placed to the day
+        and to a settlement (a week's or a region's figure is a summary, not one incident's), with the lower
+        figure where reports differ (geo.merge), and of a toll reported at the same place on consecutive days
+        by the same source only the first (one strike dated two ways). The headline and the fatalities
+        chart both sum these, so they never disagree."""
         t = self.table
         k = self.idx[t.one_incident[self.idx] & ((t.fatalities[self.idx] > 0) | (t.injured[self.idx] > 0))]
         k = k[np.lexsort((t.day[k], t.location_code[k]))]
         last: dict[tuple, tuple] = {}
-        fatalities = injured = 0
+        keep = []
         for j in k.tolist():
             key = (int(t.location_code[j]), int(t.fatalities[j]), int(t.injured[j]))
             day, files = t.day[j], t.incidents[j].source_files()
             prev = last.get(key)
             last[key] = (day, files)
-            if prev is not None and (day - prev[0]).astype(int) <= 1 and prev[1] & files:
-                continue
-            fatalities += key[1]
-            injured += key[2]
-        return fatalities, injured
+            if prev is None or (day - prev[0]).astype(int) > 1 or not prev[1] & files:
+                keep.append(j)
+        return np.asarray(keep, dtype=np.int64)
+
+    def tolls(self) -> tuple[int, int]:
+        """Conservative reported fatalities and injured: the sums over :attr:`counted`."""
+        k = self.counted
+        return int(self.table.fatalities[k].sum()), int(self.table.injured[k].sum())
+
+    def fatalities_per_day(self) -> list[dict]:
+        """Conservative reported fatalities per day (the headline's, day by day), for the fatalities chart."""
+        t, k = self.table, self.counted
+        k = k[t.fatalities[k] > 0]
+        per_day = Counter()
+        for d, n in zip(t.day[k].astype(str).tolist(), t.fatalities[k].tolist()):
+            per_day[d] += n
+        return [{"day": d, "fatalities": n} for d, n in sorted(per_day.items())]
+
+    def per_actor(self) -> list[dict]:
+        """Incidents by actor, acting or targeted (as the actor filter selects them), most first."""
+        t, k = self.table, self.idx
+        a1, a2 = t.actor1[k], t.actor2[k]
+        n = np.bincount(a1, minlength=len(t.actor_names)) + np.bincount(a2[a2 != a1], minlength=len(t.actor_names))
+        rows = [{"actor": t.actor_names[c], "incidents": int(v)} for c, v in enumerate(n) if v and t.actor_names[c]]
+        return sorted(rows, key=lambda r: (-r["incidents"], r["actor"]))
 
     def newest_first(self) -> np.ndarray:
         """The selection's indices by date, newest first (ties in load order)."""
