@@ -140,6 +140,26 @@ def streamlit_app(script: str, log_name: str, env: dict[str, str] | None = None,
         stop(proc)
 
 
+@contextmanager
+def offline_page(sync_api, url: str, width: int = 1200, height: int = 900):
+    """A Chromium page on `url` with every non-local request blocked (`page.recorder` lists them); on leaving,
+    the page made none and no local request failed."""
+    recorder = Recorder()
+    with sync_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": height})
+            context.route("**/*", recorder.route)
+            page = context.new_page()
+            page.recorder = recorder
+            page.goto(url, timeout=TIMEOUT_MS)
+            yield page
+        finally:
+            browser.close()
+    assert not recorder.blocked, f"non-local requests: {recorder.blocked}"
+    assert not recorder.local_errors, recorder.local_errors
+
+
 def png(width: int = 256, height: int = 256, rgb: tuple[int, int, int] = (225, 236, 214)) -> bytes:
     """A plain PNG tile (stands in for network tiles)."""
     import struct

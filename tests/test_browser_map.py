@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser_util import ARTIFACTS, MAP_IFRAME, TIMEOUT_MS, Recorder, launch, require_playwright, streamlit_app
+from browser_util import (ARTIFACTS, MAP_IFRAME, TIMEOUT_MS, Recorder, launch, offline_page, require_playwright,
+                          streamlit_app)
 from geo import store
 from geo.records import Article, Incident, Source
 
@@ -45,21 +46,9 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def page(sync_api, app):
-    recorder = Recorder()
-    with sync_api.sync_playwright() as p:
-        browser = launch(p)
-        try:
-            context = browser.new_context(viewport={"width": 1200, "height": 900})
-            context.route("**/*", recorder.route)
-            page = context.new_page()
-            page.recorder = recorder
-            page.goto(app, timeout=TIMEOUT_MS)
-            page.wait_for_selector("h1", timeout=TIMEOUT_MS)
-            yield page
-        finally:
-            browser.close()
-    assert not recorder.blocked, f"non-local requests: {recorder.blocked}"
-    assert not recorder.local_errors, recorder.local_errors
+    with offline_page(sync_api, app) as page:
+        page.wait_for_selector("h1", timeout=TIMEOUT_MS)
+        yield page
 
 
 def _frame(page):

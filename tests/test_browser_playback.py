@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from browser_util import ARTIFACTS, MAP_IFRAME, TIMEOUT_MS, Recorder, launch, require_playwright, streamlit_app
+from browser_util import ARTIFACTS, MAP_IFRAME, TIMEOUT_MS, offline_page, require_playwright, streamlit_app
 from geo import store
 from geo.records import Article, Incident, Source
 
@@ -50,21 +50,10 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def frame(sync_api, app):
-    recorder = Recorder()
-    with sync_api.sync_playwright() as p:
-        browser = launch(p)
-        try:
-            context = browser.new_context(viewport={"width": 1200, "height": 900})
-            context.route("**/*", recorder.route)
-            page = context.new_page()
-            page.goto(app, timeout=TIMEOUT_MS)
-            frame = page.wait_for_selector(MAP_IFRAME, timeout=TIMEOUT_MS).content_frame()
-            frame.wait_for_selector(".playback-play:not([disabled])", timeout=TIMEOUT_MS)
-            yield frame
-        finally:
-            browser.close()
-    assert not recorder.blocked, f"non-local requests: {recorder.blocked}"
-    assert not recorder.local_errors, recorder.local_errors
+    with offline_page(sync_api, app) as page:
+        frame = page.wait_for_selector(MAP_IFRAME, timeout=TIMEOUT_MS).content_frame()
+        frame.wait_for_selector(".playback-play:not([disabled])", timeout=TIMEOUT_MS)
+        yield frame
 
 
 STATE_JS = """() => {
