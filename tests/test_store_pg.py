@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -442,3 +443,81 @@ def test_two_articles_of_one_name_or_one_canonical_url_are_both_stored(tmp_path,
 def test_remove_takes_an_article_and_its_share_of_the_merge_out(tmp_path, new_db):
     from test_store import check_remove
     check_remove(new_db(), tmp_path)
+
+
+def test_a_save_at_a_place_and_day_of_many_reports_does_not_merge_them_all_again(new_db, monkeypatch):
+    """The work of a save does not grow with the reports already stored at its place and day (it did: each
+    save read back and merged them all again, quadratic in all); readers meanwhile see every report merged,
+    in export order among the other events, and `finish` stores the merge."""
+    from geo.store import postgis
+    from test_store import _merged_in_memory, _streamed
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_one_key import reports
+    pg, n = new_db(), 200
+    decoded = []
+    real = postgis.incident
+    monkeypatch.setattr(postgis, "incident", lambda *a: decoded.append(1) or real(*a))
+    per_save = []
+    with store.connect(pg) as conn:
+        for k in range(8):  # other places and days, before and after it in export order
+            name = f"other{k}.txt"
+            day = str(date(2020, 9, 20) + timedelta(days=2 * k))
+            store.save_article(conn, _article(name), [_event(f"o{k}", day, f"Town {k}", 40.1 + k, name,
+                                                             actor1=("Armenia", "Azerbaijan")[k % 2])])
+        for k, (article, incs) in enumerate(reports(n, one_key=True)):
+            decoded.clear()
+            store.save_article(conn, article, incs)
+            per_save.append(len(decoded))
+            if k in (30, 150):
+                assert _streamed(pg) == _merged_in_memory(pg) and len(_streamed(pg)) == 9
+                filters = {"start": "2020-09-24", "actors": ["Armenia"]}
+                assert _streamed(pg, **filters) == _merged_in_memory(pg, **filters)
+                assert len(_streamed(pg, **filters)) == 4
+                first = store.event_features(pg)
+                assert json.loads(next(first))["type"] == "Feature"
+                first.close()  # a reader that stops early leaves no transaction open
+        assert max(per_save[-50:]) < n // 2, per_save  # incidents read back per save: not all before it
+        assert conn.execute("SELECT count(*) FROM events_pending").fetchone()[0] == 1
+        store.finish(conn)
+        assert conn.execute("SELECT count(*) FROM events_pending").fetchone()[0] == 0
+    assert _counts(pg)[1] == 9
+    big = [f for f in _streamed(pg) if len(f["properties"]["sources"]) == n]
+    assert len(big) == 1 and _streamed(pg) == _merged_in_memory(pg)
+
+
+def test_the_pending_merges_of_a_killed_ingest_are_done_by_the_next_writer(new_db):
+    """An ingest killed before its `finish` leaves its large place and day pending: readers still see it
+    merged, and the next writer to open the store merges it for good."""
+    from test_store import _merged_in_memory, _streamed
+    pg, n = new_db(), 70
+    code = (f"import os, sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'bench')!r}]\n"
+            "from geo import store\nfrom bench_one_key import reports\n"
+            f"with store.connect({pg!r}) as conn:\n"
+            f"    for a, i in reports({n}, one_key=True):\n        store.save_article(conn, a, i)\n"
+            "    os.kill(os.getpid(), 9)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == -signal.SIGKILL, r.stderr
+    assert _counts(pg) == (n, 0, n)  # no merged incident stored: it is pending
+    (event,) = _streamed(pg)
+    assert len(event["properties"]["sources"]) == n and _streamed(pg) == _merged_in_memory(pg)
+    with store.connect(pg):
+        pass
+    assert _counts(pg) == (n, 1, n) and _streamed(pg) == [event]
+
+
+def test_a_writer_waiting_past_the_timeout_is_told_busy(tmp_path, new_db, articles_dir, monkeypatch):
+    """Another process's long write holds the tables: the ingest waits (over 30 s), then says the store is
+    busy and to try again, and stores nothing."""
+    import psycopg
+    from geo.store import postgis
+    pg = new_db()
+    with store.connect(pg) as conn:
+        assert conn.execute("SHOW lock_timeout").fetchone()[0] == "10min"
+    monkeypatch.setattr(postgis, "BUSY_TIMEOUT_S", 0.2)
+    with psycopg.connect(pg) as other:
+        other.execute("LOCK TABLE incidents, events IN EXCLUSIVE MODE")  # as a rebuild of the events does
+        out = io.StringIO()
+        reports = ingest([str(articles_dir / "a01_markdown.txt")], pg, out=out, progress=False)
+    line = out.getvalue().splitlines()[0]
+    assert "busy" in line and "try again" in line, out.getvalue()
+    assert not reports[0].ok and store.articles(pg) == []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..records import Article, Incident
 from .schema import (ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, JSON_COLUMNS, LAYER, StoreError,
-                     article_id, incident_from_feature, merged, stored_as)
+                     article_id, incident_from_feature, merged, passes, stored_as)
 
 __all__ = ["StoreError", "LAYER", "COLUMNS", "JSON_COLUMNS", "EVENT_COLUMNS", "EVENTS_VERSION", "ARTICLE_COLUMNS",
            "PG_PREFIXES", "backend", "is_postgres", "display_name", "exists", "connect", "article_id", "save_article",
@@ -171,12 +171,8 @@ def merged_in_memory(db: str | Path, start: str | None = None, end: str | None =
                      actors: list[str] | None = None, event_types: list[str] | None = None) -> list[Incident]:
     """What `event_features` streams, for a store without up-to-date events: every reported incident
     loaded and merged, then filtered by the merged incident's own fields, in export order."""
-    out = []
-    for i in merged(load_incidents(db)):
-        if ((not start or i.event_date >= start) and (not end or i.event_date <= end)
-                and (not actors or i.actor1 in actors or i.actor2 in actors)
-                and (not event_types or i.event_type in event_types)):
-            out.append(i)
+    out = [i for i in merged(load_incidents(db))
+           if passes(i.event_date, i.actor1, i.actor2, i.event_type, start, end, actors, event_types)]
     return sorted(out, key=lambda i: (i.geo_precision, i.event_date, i.id))
 
 

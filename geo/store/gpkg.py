@@ -35,16 +35,13 @@ from pathlib import Path
 from ..merge import merge_key
 from ..records import Article, Incident
 from . import migrate
-from .schema import (ARTICLE_COLUMNS, ARTICLE_TYPES, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, LAYER, StoreError,
-                     article_id, article_row, event_rows, feature_text, incident, stored_as, values, where)
+from .schema import (ARTICLE_COLUMNS, ARTICLE_TYPES, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, LARGE_KEY, LAYER,
+                     StoreError, article_id, article_row, event_rows, export_key, feature_text, incident,
+                     pending_rows, stored_as, values, where)
 
 GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
 BUSY_TIMEOUT_S = 600  # how long a writer waits behind another's write (a big store's rebuild takes minutes)
 FULL_CHECK_MAX_BYTES = 256 * 2**20
-#: Above this many incidents, a place and day's merged incident is not merged again at each save (which
-#: would cost every save the size of the key: quadratic) but marked pending, merged in memory by a reader,
-#: and merged once by `finish` at the end of the ingest (or by the next writer after a killed one).
-LARGE_KEY = 64
 
 
 def _unusable(p, e: sqlite3.Error) -> StoreError:
@@ -478,7 +475,7 @@ def event_features(path: str | Path, start: str | None = None, end: str | None =
                 rows = iter(lambda: cur.fetchmany(10_000), [])
                 table = (r for chunk in rows for r in chunk)
                 pending = _pending_rows(conn, start, end, actors, event_types, evidence)
-                for r in heapq.merge(table, pending, key=lambda r: r[:3]):
+                for r in heapq.merge(table, pending, key=export_key):
                     yield feature_text(r[3], r[4])
             except sqlite3.DatabaseError as e:
                 raise _unusable(path, e) from None
@@ -491,16 +488,13 @@ def _pending_rows(conn, start, end, actors, event_types, evidence: bool) -> list
     if not keys:
         return []
     cols = ", ".join(c for c, _ in COLUMNS)
-    out = []
+    incs = []
     for i in range(0, len(keys), 500):
         chunk = keys[i:i + 500]
         rows = conn.execute(f'SELECT geom, {cols} FROM "{LAYER}" WHERE merge_key IN ({",".join("?" * len(chunk))})',
                             chunk).fetchall()
-        for (_, eid, day, etype, a1, a2, prec, head, ev, _, _) in event_rows([_incident(r) for r in rows]):
-            if ((not start or day >= start) and (not end or day <= end)
-                    and (not actors or a1 in actors or a2 in actors) and (not event_types or etype in event_types)):
-                out.append((prec, day, eid, head, ev if evidence else None))
-    return sorted(out, key=lambda r: r[:3])
+        incs += [_incident(r) for r in rows]
+    return pending_rows(incs, start, end, actors, event_types, evidence)
 
 
 def _read(conn: sqlite3.Connection, path, sql: str, args=()) -> list[tuple]:

@@ -17,10 +17,16 @@ rules out deadlocks, and a collision of lock ids only makes two saves wait for e
 would give the same result but abort the second of two overlapping saves, which would then have to
 retry, re-merge and re-insert: with news articles reporting the same towns on the same days that is
 the common case, so waiting is cheaper and simpler than retrying.
+
+A key past `schema.LARGE_KEY` incidents is not merged again at each save but listed in `events_pending`
+(its event removed), as in the GeoPackage: readers merge those keys in memory in the snapshot they stream
+the events from, `finish` merges them once at the end of an ingest, and the next writer merges those a
+killed ingest left.
 """
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,14 +34,18 @@ from urllib.parse import unquote
 
 from ..merge import merge_key
 from . import migrate
-from .schema import (ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, LAYER, StoreError, article_id,
-                     article_row, event_rows, feature_text, incident, stored_as, values, where)
+from .schema import (ARTICLE_COLUMNS, COLUMNS, EVENT_COLUMNS, EVENTS_VERSION, LARGE_KEY, LAYER, StoreError,
+                     article_id, article_row, event_rows, export_key, feature_text, incident, pending_rows, stored_as,
+                     values, where)
 
 SCHEMA = "geo-incidents"  # store_meta's mark: tables of these names made by something else are not touched
 TABLES = ("incidents", "articles", "events", "store_meta")
+PENDING = "events_pending"  # not in TABLES: a store from before it gets it from its next writer
+_PENDING_DDL = f'CREATE TABLE IF NOT EXISTS {PENDING} (event_key text COLLATE "C" PRIMARY KEY)'
 # Advisory lock classes (the first key of the two-key form), 'geo' in ASCII so as not to meet another program's.
 LOCK_SCHEMA, LOCK_ARTICLE, LOCK_KEY = 0x67656F00, 0x67656F01, 0x67656F02
 CONNECT_TIMEOUT_S = 10
+BUSY_TIMEOUT_S = 600  # how long a statement waits for a lock another writer holds (a rebuild takes minutes)
 
 _COLS = ", ".join(c for c, _ in COLUMNS)
 _TYPES = {"INTEGER": "bigint", "TEXT": 'text COLLATE "C"'}
@@ -58,6 +68,7 @@ _DDL = [
       for name, cols in (("key", "event_key"), ("order", "geo_precision, event_date, event_id"),
                          ("date", "event_date"), ("actor1", "actor1"), ("actor2", "actor2"), ("type", "event_type"))),
     "CREATE INDEX idx_events_geom ON events USING GIST (geom)",
+    _PENDING_DDL,
 ]
 
 
@@ -91,6 +102,12 @@ def exists(url: str) -> bool:
     return True
 
 
+def _busy(name: str, e: BaseException) -> StoreError:
+    """The StoreError of a lock wait past BUSY_TIMEOUT_S: another writer holds the store; try again."""
+    return StoreError(f"{name}: busy: another process is writing it and held it for over {BUSY_TIMEOUT_S:g} s "
+                      f"({redact(' '.join(str(e).split()))}); try again when it is done")
+
+
 def _message(e: BaseException, url: str) -> str:
     """A driver error in one line, without the password even where libpq quotes the URL."""
     msg = " ".join(str(e).split()) or type(e).__name__
@@ -116,7 +133,11 @@ def connect(url: str, create: bool = True):
         raise StoreError(f"{name}: cannot connect to the database ({_message(e, url)})") from None
     try:
         try:
+            wait = f"{max(1, round(BUSY_TIMEOUT_S * 1000))}ms"
+            conn.execute("SELECT set_config('lock_timeout', %s, false)", (wait,))
             _check(conn, name, create)
+        except psycopg.errors.LockNotAvailable as e:
+            raise _busy(name, e) from None
         except psycopg.Error as e:
             raise StoreError(f"{name}: cannot use the database ({_message(e, url)})") from None
         yield conn
@@ -151,8 +172,14 @@ def _check(conn, name: str, write: bool) -> None:
             conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_SCHEMA,))  # one upgrader at a time
             for table, col, typ in migrate.missing(_columns(conn)):
                 conn.execute(migrate.add_column(table, col, _TYPES[typ]))
+    if write and not _has_pending(conn):
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_SCHEMA,))
+            conn.execute(_PENDING_DDL)
     if write and not events_ready(conn):
         _rebuild_events(conn)
+    elif write and _pending(conn):  # left by an ingest killed before its `finish` (or one still running)
+        finish(conn)
 
 
 def _columns(conn) -> dict[str, set[str]]:
@@ -175,6 +202,18 @@ def _present(conn) -> set[str]:
                                        "AND relnamespace = current_schema()::regnamespace", (list(TABLES),))}
 
 
+def _has_pending(conn) -> bool:
+    return bool(conn.execute("SELECT 1 FROM pg_class WHERE relname = %s "
+                             "AND relnamespace = current_schema()::regnamespace", (PENDING,)).fetchone())
+
+
+def _pending(conn) -> list[str]:
+    """The keys whose merged incident is pending (`LARGE_KEY`); none in a store from before."""
+    if not _has_pending(conn):
+        return []
+    return [r[0] for r in conn.execute(f"SELECT event_key FROM {PENDING} ORDER BY event_key")]
+
+
 def events_ready(conn) -> bool:
     r = conn.execute("SELECT value FROM store_meta WHERE key = 'events_version'").fetchone()
     return bool(r) and r[0] == EVENTS_VERSION
@@ -190,7 +229,7 @@ def _rebuild_events(conn) -> None:
         with conn.cursor() as cur:
             cur.executemany("UPDATE incidents SET merge_key = %s WHERE fid = %s",
                             [(merge_key(incident(r[1], r[2], r[3:])), r[0]) for r in rows])
-        conn.execute("TRUNCATE events")
+        conn.execute(f"TRUNCATE events, {PENDING}")
         conn.execute("CREATE INDEX IF NOT EXISTS idx_articles_sha1 ON articles (sha1)")  # a store from before it
         keys = [r[0] for r in conn.execute("SELECT DISTINCT merge_key FROM incidents")]
         _refresh_events(conn, keys)
@@ -203,9 +242,29 @@ def _lock_id(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=4).digest(), "big", signed=True)
 
 
-def _refresh_events(conn, keys) -> None:
-    """Merge again the stored incidents of these keys and replace their events (inside a transaction)."""
+def _refresh_events(conn, keys, defer: bool = False) -> None:
+    """Merge again the stored incidents of these keys and replace their events (inside a transaction,
+    under the keys' locks). ``defer``: a key past `LARGE_KEY` incidents is marked pending instead, its
+    event removed, so a save costs its own incidents, not all those of its place and day."""
     keys = sorted(set(keys))
+    if defer and keys:
+        now = []
+        for k, pending, n in conn.execute(  # one round trip: is each key pending, else how large (up to a point)
+                f"SELECT k, EXISTS (SELECT 1 FROM {PENDING} WHERE event_key = k), "
+                "(SELECT count(*) FROM (SELECT 1 FROM incidents WHERE merge_key = k LIMIT %s) t) "
+                "FROM unnest(%s::text[]) AS k", (LARGE_KEY + 1, keys)).fetchall():
+            if pending:
+                continue
+            if n > LARGE_KEY:
+                conn.execute(f"INSERT INTO {PENDING} VALUES (%s) ON CONFLICT DO NOTHING", (k,))
+                conn.execute("DELETE FROM events WHERE event_key = %s", (k,))
+            else:
+                now.append(k)
+        keys = now
+    if not keys:
+        return
+    if not defer:  # deferred, the keys merged now were found not pending
+        conn.execute(f"DELETE FROM {PENDING} WHERE event_key = ANY(%s)", (keys,))
     conn.execute("DELETE FROM events WHERE event_key = ANY(%s)", (keys,))
     rows = conn.execute(f"SELECT ST_X(geom), ST_Y(geom), {_COLS} FROM incidents WHERE merge_key = ANY(%s) "
                         "ORDER BY merge_key, fid", (keys,)).fetchall()
@@ -244,10 +303,12 @@ def save_article(conn, article, incidents, pipeline: str = "") -> str:
                 conn.execute("DELETE FROM articles WHERE article_id = ANY(%s)", (gone,))
                 cur.executemany(f"INSERT INTO incidents (geom, {_COLS}, merge_key) "
                                 f"VALUES ({_POINT}, {', '.join(['%s'] * (len(COLUMNS) + 1))})", rows)
-            _refresh_events(conn, keys)
+            _refresh_events(conn, keys, defer=True)
             conn.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
                          f"VALUES ({', '.join(['%s'] * len(ARTICLE_COLUMNS))})",
                          article_row(article, len(incidents), pipeline))
+    except psycopg.errors.LockNotAvailable as e:
+        raise _busy(_name(conn), e) from None
     except (psycopg.OperationalError, psycopg.InterfaceError, psycopg.errors.InsufficientPrivilege) as e:
         raise StoreError(f"{_name(conn)}: cannot write ({redact(' '.join(str(e).split()))})") from None
     return aid
@@ -273,9 +334,34 @@ def remove_articles(conn, ids: list[str]) -> list[str]:
             conn.execute("DELETE FROM incidents WHERE article_id = ANY(%s)", (found,))
             conn.execute("DELETE FROM articles WHERE article_id = ANY(%s)", (found,))
             _refresh_events(conn, keys)
+    except psycopg.errors.LockNotAvailable as e:
+        raise _busy(_name(conn), e) from None
     except (psycopg.OperationalError, psycopg.InterfaceError, psycopg.errors.InsufficientPrivilege) as e:
         raise StoreError(f"{_name(conn)}: cannot write ({redact(' '.join(str(e).split()))})") from None
     return found
+
+
+def _lock_keys(conn, keys) -> None:
+    """Take the keys' advisory locks (inside a transaction), in lock id order: no deadlock with a save."""
+    with conn.cursor() as cur:
+        cur.executemany("SELECT pg_advisory_xact_lock(%s, %s)",
+                        [(LOCK_KEY, k) for k in sorted({_lock_id(k) for k in keys})])
+
+
+def finish(conn) -> None:
+    """Merge the pending keys (`LARGE_KEY`) once, at the end of an ingest, a hundred keys a transaction
+    under their locks. A database that cannot be written now keeps them pending: readers merge them, and
+    the next writer merges them for good."""
+    import psycopg
+    try:
+        keys = _pending(conn)
+        for i in range(0, len(keys), 100):
+            with conn.transaction():
+                _lock_keys(conn, keys[i:i + 100])
+                _refresh_events(conn, [r[0] for r in conn.execute(
+                    f"SELECT event_key FROM {PENDING} WHERE event_key = ANY(%s)", (keys[i:i + 100],))])
+    except (psycopg.OperationalError, psycopg.InterfaceError, psycopg.errors.InsufficientPrivilege):
+        pass
 
 
 def _name(conn) -> str:
@@ -333,17 +419,30 @@ def event_features(url: str, start=None, end=None, actors=None, event_types=None
         if not events_ready(conn):
             return None
     clause, args = where(start, end, actors, event_types)
-    sql = (f"SELECT feature, {'evidence' if evidence else 'NULL'} FROM events{clause.replace('?', '%s')} "
-           "ORDER BY geo_precision NULLS FIRST, event_date, event_id")
+    sql = (f"SELECT geo_precision, event_date, event_id, feature, {'evidence' if evidence else 'NULL'} "
+           f"FROM events{clause.replace('?', '%s')} ORDER BY geo_precision NULLS FIRST, event_date, event_id")
 
     def stream() -> Iterator[str]:
         with connect(url, create=False) as conn:
             try:
-                with conn.cursor() as cur:
-                    yield from (feature_text(h, e) for h, e in cur.stream(sql, args, size=10_000))
+                conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                with conn.transaction(), conn.cursor() as cur:  # one snapshot: the pending keys and the others' events
+                    pending = _pending_rows(conn, start, end, actors, event_types, evidence)
+                    for r in heapq.merge(cur.stream(sql, args, size=10_000), pending, key=export_key):
+                        yield feature_text(r[3], r[4])
             except psycopg.Error as e:
                 raise StoreError(f"{redact(url, url)}: cannot read the database ({_message(e, url)})") from None
     return stream()
+
+
+def _pending_rows(conn, start, end, actors, event_types, evidence: bool) -> list[tuple]:
+    """The merged incidents of the pending keys, merged here, filtered and ordered as `event_features`'s SQL."""
+    keys = _pending(conn)
+    if not keys:
+        return []
+    rows = conn.execute(f"SELECT ST_X(geom), ST_Y(geom), {_COLS} FROM incidents WHERE merge_key = ANY(%s) "
+                        "ORDER BY merge_key, fid", (keys,)).fetchall()
+    return pending_rows([incident(r[0], r[1], r[2:]) for r in rows], start, end, actors, event_types, evidence)
 
 
 def articles(url: str) -> list[dict]:

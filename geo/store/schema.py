@@ -17,7 +17,8 @@ from ..records import REPORTED, STATUSES, Article, Incident, Source
 
 __all__ = ["StoreError", "LAYER", "COLUMNS", "JSON_COLUMNS", "COLUMN_DEFAULTS", "FEATURE_FIELDS", "EVENT_COLUMNS",
            "EVENTS_VERSION", "ARTICLE_TYPES", "ARTICLE_COLUMNS", "article_id", "source_key", "stored_as", "values", "incident", "article_row",
-           "where", "merged", "event_rows", "feature", "feature_parts", "feature_text", "incident_from_feature"]
+           "where", "LARGE_KEY", "passes", "export_key", "pending_rows", "merged", "event_rows", "feature",
+           "feature_parts", "feature_text", "incident_from_feature"]
 
 
 class StoreError(RuntimeError):
@@ -51,6 +52,11 @@ COLUMN_DEFAULTS = {_COLUMN_NAMES.get(f.name, f.name): f.default for f in _FIELDS
 FEATURE_FIELDS = tuple(f.name for f in _FIELDS if f.name not in _UNEXPORTED)
 EVENT_COLUMNS = ["event_key", "event_id", "event_date", "event_type", "actor1", "actor2", "geo_precision",
                  "feature", "evidence"]
+#: Above this many incidents, a place and day's merged incident is not merged again at each save (which
+#: would cost every save the size of the key: quadratic) but marked pending, merged in memory by a reader,
+#: and merged once by the backend's `finish` at the end of the ingest (or by the next writer after a killed
+#: one).
+LARGE_KEY = 64
 EVENTS_VERSION = "2"  # of the merge rules and the feature layout: a store built by another is rebuilt
 ARTICLE_TYPES = [("article_id", "TEXT"), ("file", "TEXT"), ("url", "TEXT"), ("title", "TEXT"), ("published", "TEXT"),
                  ("sha1", "TEXT"), ("ingested_at", "TEXT"), ("n_incidents", "INTEGER"), ("pipeline", "TEXT")]
@@ -149,6 +155,28 @@ def where(start: str | None, end: str | None, actors: list[str] | None,
         clauses.append(f"event_type IN ({','.join('?' * len(event_types))})")
         args += list(event_types)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+
+
+def passes(day: str, actor1, actor2, event_type: str, start: str | None, end: str | None,
+           actors: list[str] | None, event_types: list[str] | None) -> bool:
+    """`where`'s filters in Python, for merged incidents made in memory (pending keys, stores without events)."""
+    return ((not start or day >= start) and (not end or day <= end)
+            and (not actors or actor1 in actors or actor2 in actors) and (not event_types or event_type in event_types))
+
+
+def export_key(r: tuple):
+    """The export order of a (geo_precision, event_date, event_id, ...) row, as the stores' ORDER BY
+    (a NULL precision first; text bytewise, which code-point order is for UTF-8)."""
+    return (r[0] is not None, r[0] or 0, r[1], r[2])
+
+
+def pending_rows(incidents: list[Incident], start, end, actors, event_types, evidence: bool) -> list[tuple]:
+    """(geo_precision, event_date, event_id, feature, evidence) of the merged incidents of pending keys (all
+    their stored incidents), filtered and in export order, for a reader to interleave with the stored events."""
+    out = [(prec, day, eid, head, ev if evidence else None)
+           for (_, eid, day, etype, a1, a2, prec, head, ev, _, _) in event_rows(incidents)
+           if passes(day, a1, a2, etype, start, end, actors, event_types)]
+    return sorted(out, key=export_key)
 
 
 def event_rows(incidents: list[Incident]) -> list[tuple]:
