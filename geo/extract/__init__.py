@@ -23,7 +23,7 @@ from ..lexicon import Lexicon, Theatre, load
 from ..merge import TERRITORY, VIOLENT, absorb, merge_class, merge_within  # noqa: F401 - importable from here too
 from ..records import Article, Incident, Mention, Source
 from .actors import actor_at, attacker, belligerent
-from .clauses import blank, frame_regions, own_clause
+from .clauses import blank, frame_regions, own_clause, turns
 from .places import MAX_GAP, default_theatre, mentions_per_sentence, objects_of_change, pick_places, place_ok
 from .reasons import reason
 from .speech import attributions, pronoun_speaker, speakers, unique
@@ -66,11 +66,10 @@ def _turn_with_places(s: str, mentions: list[Mention], trig_starts: list[int], l
     """When a sentence gives two sides their turns ('X said A and B had come under attack while Y said it had foiled
     offensives') and only one turn names places and an event, that turn is the frame: the other side's words are
     no claim of it."""
-    cuts = [m.start() for m in lex.rx["speaker_turn"].finditer(s)]
-    if not cuts or not mentions:
+    spans = turns(s, lex)
+    if len(spans) < 2 or not mentions:
         return None
-    bounds = [0, *cuts, len(s)]
-    spans = [(a, b) for a, b in zip(bounds, bounds[1:]) if any(a <= m.start < b for m in mentions)]
+    spans = [(a, b) for a, b in spans if any(a <= m.start < b for m in mentions)]
     if len(spans) != 1 or not any(spans[0][0] <= t < spans[0][1] for t in trig_starts):
         return None
     return spans[0]
@@ -226,12 +225,13 @@ def _frame_speakers(f: Frame, w, d: Discourse, lex: Lexicon):
 def _counter_turns(f: Frame, lex: Lexicon) -> list[str]:
     """The speakers of the sentence's other turns that deny the frame's event or say the place is still theirs
     ('X said it had captured A, but Y insisted the village remained under their control')."""
-    cuts = [m.start() for m in lex.rx["speaker_turn"].finditer(f.whole)] if f.partial else []
-    bounds = [0, *cuts, len(f.whole)]
+    spans = turns(f.whole, lex) if f.partial else []
+    if len(spans) < 2:
+        return []
     out = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in spans:
         turn = f.whole[a:b]
-        if cuts and not f.s[a:b].strip() and (lex.rx["denial"].search(turn) or lex.rx["ongoing"].search(turn)):
+        if not f.s[a:b].strip() and (lex.rx["denial"].search(turn) or lex.rx["ongoing"].search(turn)):
             out += [x for x in sum(speakers(turn, lex), []) if belligerent(x, lex)]
     return unique(out)
 

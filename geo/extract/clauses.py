@@ -52,6 +52,13 @@ def _clauses(sentence: str, opener: re.Pattern, turn: re.Pattern) -> tuple[Claus
     return tuple(out)
 
 
+def turns(sentence: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """The spans of a sentence that give each side its turn ('X said A was shelled, while Y said it had repelled
+    an attack'): cut before each coordinated clause with a speaker of its own; one span when there is none."""
+    bounds = [0, *(m.start() for m in lex.rx["speaker_turn"].finditer(sentence)), len(sentence)]
+    return list(zip(bounds, bounds[1:]))
+
+
 def foreign_spans(sentence: str, trig: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
     """Subordinate clauses that do not hold the trigger: their times are another event's."""
     return [(c.start, c.end) for c in clauses(sentence, lex)

@@ -84,13 +84,13 @@ def load_marks(path: Path = MARKS_PATH) -> Marks:
     try:
         d = json.loads(Path(path).read_text(encoding="utf-8"))
         settle, district, landmark = d["settlement_nouns"], d["district_nouns"], d["landmark_nouns"]
-        prep, seps, openers = d["place_prepositions"], d["list_separators"], d.get("list_openers", [])
+        prep, seps, openers = d["place_prepositions"], d["list_separators"], d["list_openers"]
     except (OSError, ValueError, KeyError) as e:
         raise ValueError(f"{path}: not a place-marks file ({type(e).__name__}: {e})") from None
     cap = r"[A-ZÀ-ÖØ-ÞƏ][\w'’-]*"
     return Marks(
-        before_noun=re.compile(rf"\b(?:{_alt(settle)})(?:\s+(?:of\s+)?(?:the\s+)?|\s*[,:]?\s+(?:{_alt(openers)})\s+|\s*:\s*)$"
-                               if openers else rf"\b(?:{_alt(settle)})\s+(?:of\s+)?(?:the\s+)?$", re.I),
+        before_noun=re.compile(rf"\b(?:{_alt(settle)})(?:\s+(?:of\s+)?(?:the\s+)?|\s*[,:]?\s+(?:{_alt(openers)})\s+|"
+                               rf"\s*:\s*)$", re.I),
         after_noun=re.compile(rf"^\s+(?:{_alt(settle + district + landmark)})\b", re.I),
         qualifier=re.compile(rf"^\s*,?\s*(?:\(\s*|(?:of|in)\s+(?:the\s+)?)(?:{cap}\s+){{1,3}}(?i:{_alt(district)})\b"),
         preposition=re.compile(rf"\b(?:{_alt(prep)})\s+(?:the\s+)?$", re.I),
