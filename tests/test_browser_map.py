@@ -4,6 +4,8 @@ serves the tests of this module.
 """
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from browser_util import (ARTIFACTS, MAP_IFRAME, TIMEOUT_MS, Recorder, launch, offline_page, require_playwright,
@@ -199,9 +201,45 @@ def test_on_a_phone_the_legend_starts_collapsed_and_stays_as_the_user_leaves_it(
     assert not recorder.blocked, f"non-local requests: {recorder.blocked}"
 
 
-@pytest.mark.xfail(strict=False, reason="known bug, about 1 first load in 3 above MARKER_LIMIT: the map mounts but "
-                                        "the swapped-in layer with the cells never arrives (0 .incident-cell after 60 s; "
-                                        "the first returned view reruns the map fragment), see the stop 22 note")
+CELLS_JS = """(() => { let cells = null;  // are the incident layer's markers all cells?
+    if (window.map_div) window.map_div.eachLayer(l => { if (l.allMarkers && l.allMarkers.length)
+        cells = l.allMarkers.every(m => m.options.icon.options.className.includes('incident-cell')); });
+    return cells === %s; })()"""
+
+
+REPORTS_JS = """if (window.parent !== window) {  // in the map's frame: keep each view the component reports
+    window.__reported = [];
+    const post = window.parent.postMessage.bind(window.parent);
+    window.parent.postMessage = (m, origin) => {
+        if (m && m.type === 'streamlit:setComponentValue') window.__reported.push(m.value);
+        return post(m, origin);
+    };
+}"""
+
+
+def _assert_views_reported_are_shown(page, frame):
+    """Every view the map reported (and so the URL) is the one on screen, within a pixel (Leaflet rounds
+    the centre to pixels): no view from before the map settled."""
+    page.wait_for_function("location.search.includes('view=')", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1000)  # any later move would have been reported by now
+    lat, lon, zoom = frame.evaluate(VIEW_JS)
+    pixel = 360 / (256 * 2 ** zoom)
+    url_lat, url_lon, url_zoom = parse_qs(urlsplit(page.url).query)["view"][0].split(",")
+    reported = [(v["center"]["lat"], v["center"]["lng"], v["zoom"]) for v in frame.evaluate("window.__reported")]
+    for v in [(float(url_lat), float(url_lon), int(url_zoom))] + reported:
+        assert v[2] == zoom and abs(v[0] - lat) < 2 * pixel and abs(v[1] - lon) < 2 * pixel, \
+            (v, (lat, lon, zoom), page.url, reported)
+
+
+def test_the_first_view_reported_and_kept_in_the_url_is_the_view_shown(page, app):
+    """The map opens on the incidents, and the views it reports (the URL keeps the last) are that one: an
+    animated fit reported the view before it first, the theatre's centre at zoom 8, and the URL kept that
+    view or the right one depending on timing."""
+    page.add_init_script(REPORTS_JS)
+    page.goto(app, timeout=TIMEOUT_MS)
+    _assert_views_reported_are_shown(page, _frame(page))
+
+
 def test_crossing_the_marker_limit_keeps_the_open_map(sync_api, tmp_path):
     """Above MARKER_LIMIT a note appears above the map; the map keeps its place and its document (not mounted anew)."""
     from geo.map import MARKER_LIMIT
@@ -221,14 +259,16 @@ def test_crossing_the_marker_limit_keeps_the_open_map(sync_api, tmp_path):
         try:
             page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
             page.context.route("**/*", recorder.route)
+            page.add_init_script(REPORTS_JS)
             page.goto(url, timeout=TIMEOUT_MS)
             frame = page.wait_for_selector(MAP_IFRAME, timeout=TIMEOUT_MS).content_frame()
-            frame.wait_for_selector(".incident-cell", timeout=TIMEOUT_MS)
+            frame.wait_for_function(CELLS_JS % "true", timeout=TIMEOUT_MS)
+            _assert_views_reported_are_shown(page, frame)
             frame.evaluate("window.__probe = 'same document'")
             page.get_by_text("Only incidents with casualties").click()
             page.get_by_text("aggregated into cells").wait_for(state="detached", timeout=TIMEOUT_MS)
             frame = page.wait_for_selector(MAP_IFRAME, timeout=TIMEOUT_MS).content_frame()
-            frame.wait_for_selector(".incident-marker:not(.incident-cell), .marker-cluster", timeout=TIMEOUT_MS)
+            frame.wait_for_function(CELLS_JS % "false", timeout=TIMEOUT_MS)
             assert frame.evaluate("window.__probe") == "same document"
         finally:
             browser.close()

@@ -76,6 +76,7 @@ def base_map(bounds: list[list[float]] | None = None, basemap: str | Path | None
     ``bounds`` ([[south, west], [north, east]]) frames the view, by default the theatre's bbox.
     """
     import folium
+    from folium.map import FitBounds
     from folium.plugins import Fullscreen
 
     theatre = load_theatre()
@@ -92,8 +93,12 @@ def base_map(bounds: list[list[float]] | None = None, basemap: str | Path | None
     control = folium.LayerControl(collapsed=True, position="topright").add_to(m)
     MapSlot(control).add_to(m)
     add_attribution(m)
-    m.fit_bounds(bounds or [[s, w], [n, e]], max_zoom=11, padding_top_left=(10, 10),
-                 padding_bottom_right=(10, 120))  # keep incidents clear of the legend
+    fit = FitBounds(bounds or [[s, w], [n, e]], max_zoom=11, padding_top_left=(10, 10),
+                    padding_bottom_right=(10, 120))  # keep incidents clear of the legend
+    # Not animated: the view the component first reports (and the URL keeps) must be the one shown, and the
+    # clusters must be computed at the fitted zoom; an animated fit, depending on timing, gave neither.
+    fit.options["animate"] = False
+    m.add_child(fit)
     return localize(m)
 
 
