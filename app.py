@@ -17,8 +17,9 @@ import streamlit as st
 from geo import paths, store
 from geo.export import ATTRIBUTION
 from geo.map import (MARKER_LIMIT, Filters, Focus, IncidentTable, actors_chart, base_map, control_evidence,
-                     fatalities_chart, filter_layers, find_focus, front_features, in_selection, load_theatre, map_mode,
-                     read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
+                     fatalities_chart, filter_layers, find_focus, front_features, front_steps, in_selection,
+                     load_theatre, map_mode, read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv,
+                     to_geojson, to_gpkg)
 
 SAMPLE = paths.SAMPLE
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
@@ -213,6 +214,20 @@ def _front(db: str, stamp: tuple, table: IncidentTable, day: str) -> list[dict]:
         return []
 
 
+@st.cache_resource(show_spinner="Drawing the front line day by day…", max_entries=64)
+def front_steps_for(db: str, stamp: tuple, start: str, end: str, _table: IncidentTable) -> list:
+    """The front of each day it changed between `start` and `end`, for playback (geo.map.front_steps)."""
+    return front_steps(_table.incidents, start, end)
+
+
+def _front_steps(db: str, stamp: tuple, table: IncidentTable, start: str, end: str) -> list:
+    try:
+        return front_steps_for(db, stamp, start, end, table)
+    except Exception as e:  # as _front: playback then keeps the end date's line
+        st.warning(f"Front line for playback unavailable: {e}")
+        return []
+
+
 def _downloads(sel, origin: str, front: list[dict], day: str) -> None:
     """Exports are generated when clicked (deferred), so a rerun never pays for them."""
     f = sel.filters
@@ -317,8 +332,11 @@ def main() -> None:
     c[2].metric("Reported injured", f"{counts['injured']:,}", help=CONSERVATIVE)
     c[3].metric("Places", f"{counts['places']:,}")
     c[4].metric("Days", f"{counts['days']:,}")
-    front = _front(db, stamp if origin.startswith("database") else ("sample",), table, f.end)
+    key = stamp if origin.startswith("database") else ("sample",)
+    front = _front(db, key, table, f.end)
     st.session_state["map_mode"] = map_mode(len(sel))
+    playable = front and st.session_state["map_mode"] == "incidents"  # cells do not play
+    steps = _front_steps(db, key, table, f.start, f.end) if playable else []
     focus = _focus(table, sel, st.empty())  # always there, as the note below
     left, right = st.columns([5, 2])
     with left:
@@ -328,7 +346,7 @@ def main() -> None:
         theatre = load_theatre()
         _map(table.bounds(theatre.get("bbox")),
              filter_layers(sel, front=front, front_day=f.end, sides=theatre.get("sides", {}),
-                           focus=focus.id if focus else ""), focus)
+                           focus=focus.id if focus else "", front_steps=steps), focus)
     with right:
         st.subheader("Incidents per day")
         if len(sel):

@@ -351,6 +351,41 @@ def snapshot(incidents, day: str | date, theatre=None) -> FrontSnapshot:
                          tuple(hist[t] for t in sorted(hist)))
 
 
+def steps(incidents, start: str | date, end: str | date, theatre=None) -> list[FrontSnapshot]:
+    """The front on `start` and on each later day up to `end` it changed, as the reports up to `end` date the
+    changes: one weighing, the end date's, read back through each place's holdings (a change confirmed later
+    shows as claimed until then). So playback tells the history the evidence table tells, for the cost of one
+    snapshot and one surface per state. The snapshots carry no changes or places (no evidence)."""
+    key = _theatre_key(getattr(theatre, "name", theatre))
+    s = _setup(key)
+    first, last = _as_day(start), _as_day(end)
+    hist = ev.histories(list(incidents), s, s.rules, last)
+
+    def changed(day: date) -> tuple[tuple[int, str, str], ...]:
+        out = []
+        for t, h in hist.items():
+            held = h.timeline[0]
+            for holding in h.timeline[1:]:
+                if holding.since is not None and holding.since <= day:
+                    held = holding
+            status = CLAIMED if held.status == CONFIRMED and held.confirmed_on and day < held.confirmed_on \
+                else held.status
+            if (held.holder, status) != (s.places[t].side, CONFIRMED):
+                out.append((t, held.holder, status))
+        return tuple(sorted(out))
+
+    days = sorted({first} | {d for h in hist.values() for holding in h.timeline
+                             for d in (holding.since, holding.confirmed_on) if d and first < d <= last})
+    out, shown = [], None
+    for day in days:
+        now = changed(day)
+        if now != shown:
+            control, line = _surface(key, now)
+            out.append(FrontSnapshot(day, key, control, line, ()))
+            shown = now
+    return out
+
+
 def relevant(incidents, theatre=None) -> list:
     """The incidents that can weigh on control (see geo.frontline_evidence.relevant): a snapshot of these is
     the snapshot of all."""

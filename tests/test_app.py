@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -273,6 +274,9 @@ def test_control_evidence_beside_the_map(monkeypatch, tmp_path):
     at.selectbox(key="evidence_place").select("Fuzuli").run()
     reports = next(d.value for d in at.dataframe if "role" in d.value.columns)
     assert set(reports["place"]) == {"Fuzuli"} and set(reports["role"]) == {"capture", "denial", "concession"}
+    steps = re.findall(r'\["(\d{4}-\d\d-\d\d)",\{"control"', _map_args(at)["feature_group"])
+    assert len(steps) >= 3 and steps == sorted(steps), steps  # playback's front: the start, then each change
+    assert at.slider(key="dates").value[0].isoformat() == steps[0]
 
 
 def _dated_db(path, days):

@@ -16,6 +16,9 @@ START, DAYS = date(2020, 9, 27), 60
 PLACES = [("Khankendi", 39.8177, 46.7528), ("Shusha", 39.7583, 46.7484), ("Tartar", 40.3422, 46.9322)]
 
 
+CAPTURE = date(2020, 10, 17)  # Fuzuli taken: the front playback shows changes that day
+
+
 def _per_day(k: int) -> int:
     return 1 + k % 3  # one to three incidents a day, so each window has its own count
 
@@ -31,6 +34,12 @@ def _db(path):
                                  country="AZ", admin1=None, lat=lat, lon=lon, geo_precision=1,
                                  sources=[Source(f"p{k}.txt", f"https://example.org/p{k}", "A report", day)],
                                  evidence=[f"Made-up report {k} of fighting at {name}."]))
+    incs.append(Incident(id="fuzuli", event_date=CAPTURE.isoformat(), time_precision=1, event_type="Battles",
+                         sub_event_type="Government regains territory", actor1="Azerbaijan", actor2=None,
+                         location="Fuzuli", country="AZ", admin1=None, lat=39.60094, lon=47.14529, geo_precision=1,
+                         claimed_by=["Azerbaijan"], geonameid=148106,
+                         sources=[Source("c.txt", "https://example.org/c", "A capture", CAPTURE.isoformat())],
+                         evidence=["Made-up report that Fuzuli was taken."]))
     with store.connect(path) as conn:
         store.save_article(conn, Article("p.txt", "Reports", None, [], []), incs)
 
@@ -60,7 +69,10 @@ STATE_JS = """() => {
     let n = 0;
     window.map_div.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) n += l.getLayers().length; });
     const label = document.querySelector('.playback-day');
+    const overlays = Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'));
     return {day: label.getAttribute('data-day'), text: label.textContent, markers: n,
+            control: overlays.map(s => s.textContent.trim()).filter(t => t.startsWith('Control areas')),
+            areas: document.querySelectorAll('.leaflet-overlay-pane path').length,
             basemap: document.querySelectorAll('.leaflet-basemap-pane path').length,
             drawn: document.querySelectorAll('.incident-marker, .marker-cluster').length,
             playing: document.querySelector('.playback').classList.contains('playing')};
@@ -68,7 +80,8 @@ STATE_JS = """() => {
 
 
 def _count(first: str, last: str) -> int:
-    return sum(_per_day(k) for k in range(DAYS) if first <= (START + timedelta(days=k)).isoformat() <= last)
+    return sum(_per_day(k) for k in range(DAYS) if first <= (START + timedelta(days=k)).isoformat() <= last) + \
+        (first <= CAPTURE.isoformat() <= last)
 
 
 def test_play_slides_a_day_through_the_range_and_never_blanks_the_map(frame):
@@ -85,6 +98,28 @@ def test_play_slides_a_day_through_the_range_and_never_blanks_the_map(frame):
     advances = sum(1 for a, b in zip(days, days[1:]) if b > a)
     assert advances >= 20, days
     assert all(s["markers"] == _count(s["day"], s["day"]) for s in samples if s["day"]), samples[:5]
+
+
+def test_the_front_steps_with_playback_and_comes_back_to_the_end_date(frame):
+    """While playing, the control areas are those of the day shown (the front changed with the capture), one
+    layer of them at a time, never none; All brings back the end date's."""
+    end = (START + timedelta(days=DAYS - 1)).isoformat()
+    assert frame.evaluate(STATE_JS)["control"] == [f"Control areas as of {end}"]
+    frame.select_option(".playback-speed", "8")
+    frame.click(".playback-play")
+    samples = []
+    for _ in range(40):
+        samples.append(frame.evaluate(STATE_JS))
+        frame.page.wait_for_timeout(100)
+    frame.click(".playback-play")  # pause
+    shown = [s for s in samples if s["day"]]
+    assert shown and all(s["areas"] for s in shown), samples[:3]
+    expected = [[f"Control areas as of {START.isoformat() if s['day'] < CAPTURE.isoformat() else CAPTURE.isoformat()}"]
+                for s in shown]
+    assert [s["control"] for s in shown] == expected, [(s["day"], s["control"]) for s in shown]
+    assert {s["day"] < CAPTURE.isoformat() for s in shown} == {True, False}, [s["day"] for s in shown]
+    frame.click(".playback-all")
+    assert frame.evaluate(STATE_JS)["control"] == [f"Control areas as of {end}"]
 
 
 def test_a_week_window_and_the_slider_pick_what_is_shown_and_all_brings_every_day_back(frame):

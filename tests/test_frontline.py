@@ -506,3 +506,18 @@ def test_a_capture_by_the_side_that_holds_the_place_does_not_raise_the_bar_for_t
                     sub="Non-state actor overtakes territory")
     snap = fl.snapshot([*misread, capture, retake], "2020-11-09")
     assert [r.incident_id for n, r in enumerate(snap.places[0].reports) if n in snap.places[0].counted] == ["c1", "r1"]
+
+
+def test_steps_give_the_front_on_each_day_it_changed_as_the_end_date_weighs_it():
+    """Playback's front: the start, then each change; a claim confirmed later shows as claimed until then."""
+    incs = [report("f1", "2020-10-17", FUZULI), report("s1", "2020-11-07", SHUSHA, denied=("Armenia",)),
+            report("s2", "2020-11-09", SHUSHA, claimed=("Armenia",))]
+    steps = fl.steps(incs, "2020-10-01", "2020-11-12")
+    assert [s.day for s in steps] == [date(2020, 10, 1), date(2020, 10, 17), date(2020, 11, 7), date(2020, 11, 9)]
+    fuzuli, shusha = FUZULI[1:], SHUSHA[1:]
+    assert [held(s, *fuzuli) for s in steps] == [[("armenian", "confirmed")]] + [[("azerbaijani", "confirmed")]] * 3
+    assert [held(s, *shusha) for s in steps] == [[("armenian", "confirmed")]] * 2 + [
+        [("azerbaijani", "claimed")], [("azerbaijani", "confirmed")]]
+    end = fl.features(fl.snapshot(incs, "2020-11-12"))
+    assert [f["geometry"] for f in fl.features(steps[-1])] == [f["geometry"] for f in end]
+    assert [s.day for s in fl.steps(incs, "2020-10-20", "2020-10-30")] == [date(2020, 10, 20)]  # no change inside

@@ -6,7 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from geo.map import build_map, front_features
+import json
+
+from geo.map import build_map, filter_layers, front_features, front_steps
 from map_util import STUB_FEATURES, fixture_incident, render
 
 
@@ -27,6 +29,26 @@ def test_map_draws_control_areas_and_front_line_as_layers():
     assert "url(#hatch-azerbaijani)" in html and "hatch-armenian" in html  # claimed areas hatched
     assert "Azerbaijani side: held, claimed" in html  # legend
     assert "<b>x</b>" not in html  # labels reach the page as JSON and textContent
+
+
+def test_playback_gets_the_front_of_each_day_it_changed():
+    held = STUB_FEATURES[:1]
+    stub = SimpleNamespace(relevant=lambda incs: incs[:1],
+                           steps=lambda incs, start, end: [SimpleNamespace(day=date(2020, 10, 1), f=held),
+                                                           SimpleNamespace(day=date(2020, 10, 9), f=STUB_FEATURES)],
+                           features=lambda snap: snap.f)
+    steps = front_steps([fixture_incident(), fixture_incident()], "2020-10-01", "2020-10-20", frontline=stub)
+    assert steps == [("2020-10-01", held), ("2020-10-09", STUB_FEATURES)]
+    sides = {"armenian": {"color": "#c0392b"}, "azerbaijani": {"color": "#2471a3"}}
+    data = json.loads(filter_layers([fixture_incident()], front=held, front_day="2020-10-20", sides=sides,
+                                    front_steps=steps).data_json)
+    assert [d for d, _ in data["steps"]] == ["2020-10-01", "2020-10-09"]
+    first, second = (layers for _, layers in data["steps"])
+    assert first["control"]["name"] == "Control areas as of 2020-10-01" and "line" not in first
+    assert second["line"]["name"] == "Front line as of 2020-10-09"
+    assert data["control"]["name"] == "Control areas as of 2020-10-20"  # the end date's, shown when not playing
+    assert data["hatches"] == [["hatch-armenian", "#c0392b"], ["hatch-azerbaijani", "#2471a3"]]  # every day's
+    assert "steps" not in json.loads(filter_layers([fixture_incident()], front=held, sides=sides).data_json)
 
 
 def test_real_frontline_module_when_present():

@@ -14,7 +14,7 @@ from .downloads import (ACLED_COLUMNS, EXTRA_COLUMNS, acled_rows, snapshot_metad
                         to_gpkg)
 from .figure import base_map, build_map, filter_layers, load_theatre
 from .focus import FOCUS_ZOOM, Focus, find_focus, in_selection
-from .front import control_evidence, front_data, front_features
+from .front import control_evidence, front_data, front_features, front_steps
 from .html import esc, js_json
 from .incidents import incident_rows
 from .layers import FilterLayers, MapSlot
@@ -26,6 +26,6 @@ __all__ = ["BASEMAP", "MARKER_LIMIT", "MAX_CELLS", "Cell", "aggregate", "cell_ro
            "fatalities_chart", "actors_chart",
            "ACLED_COLUMNS", "EXTRA_COLUMNS", "acled_rows", "snapshot_metadata", "table_rows", "to_csv", "to_geojson",
            "to_gpkg", "base_map", "build_map", "filter_layers", "load_theatre", "front_data", "front_features",
-           "control_evidence", "esc", "js_json", "FOCUS_ZOOM", "Focus", "find_focus", "in_selection",
+           "front_steps", "control_evidence", "esc", "js_json", "FOCUS_ZOOM", "Focus", "find_focus", "in_selection",
            "FilterLayers", "MapSlot", "incident_rows", "legend_html", "popup_html", "tooltip_html", "Filters", "IncidentTable",
            "Selection", "actors_of", "as_selection", "filter_incidents", "read_geojson"]

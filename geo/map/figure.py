@@ -103,17 +103,19 @@ def base_map(bounds: list[list[float]] | None = None, basemap: str | Path | None
 
 
 def filter_layers(data, front: list[dict] | None = None, front_day: str | None = None, sides: dict | None = None,
-                  marker_limit: int = MARKER_LIMIT, max_cells: int = MAX_CELLS, focus: str = "") -> FilterLayers:
+                  marker_limit: int = MARKER_LIMIT, max_cells: int = MAX_CELLS, focus: str = "",
+                  front_steps: list[tuple[str, list[dict]]] = ()) -> FilterLayers:
     """What a filter changes: the incidents, their heat map, the front line, the legend's text and the days
     the playback control steps through (in the browser: the incidents of the range are sent once).
 
     Up to ``marker_limit`` incidents are drawn one marker each (clustered where dense); above
     that, server-side aggregated cells keep the page small. ``front`` holds geo.frontline
-    features, drawn as toggleable layers. ``focus`` is the incident whose popup opens (FilterLayers).
+    features, drawn as toggleable layers; ``front_steps`` (geo.map.front.front_steps') the front of each day
+    it changed, which playback steps through. ``focus`` is the incident whose popup opens (FilterLayers).
     """
     sel = as_selection(data)
     sides = sides if sides is not None else load_theatre().get("sides", {})
-    fdata = front_data(front or [], sides, front_day)
+    fdata = front_data(front or [], sides, front_day, front_steps)
     if len(sel) <= marker_limit:
         mode, size_deg, rows = "incidents", 0.0, incident_rows(sel)
         name = f"Incidents ({len(sel):,})"

@@ -6,7 +6,7 @@ from datetime import date
 from ..records import Incident
 from .html import COLOR_RE, NAME_RE
 
-__all__ = ["CLAIMED", "front_features", "front_data", "control_evidence"]
+__all__ = ["CLAIMED", "front_features", "front_steps", "front_data", "control_evidence"]
 
 
 CLAIMED = "claimed"
@@ -30,6 +30,22 @@ def front_features(incidents: list[Incident], day: str | date, frontline=None) -
     return list(frontline.features(frontline.snapshot(incidents, day)))
 
 
+def front_steps(incidents: list[Incident], start: str | date, end: str | date,
+                frontline=None) -> list[tuple[str, list[dict]]]:
+    """The front through [start, end], for playback: (day, features) at ``start`` and on each day it changed, as
+    the reports up to ``end`` date the changes (geo.frontline.steps); [] without geo.frontline."""
+    if frontline is None:
+        try:
+            from .. import frontline
+        except ImportError:
+            return []
+    if not hasattr(frontline, "steps"):
+        return []
+    relevant = getattr(frontline, "relevant", None)
+    incidents = relevant(incidents) if relevant is not None else list(incidents)
+    return [(snap.day.isoformat(), list(frontline.features(snap))) for snap in frontline.steps(incidents, start, end)]
+
+
 def control_evidence(features: list[dict], frontline=None) -> tuple[list[dict], list[dict]]:
     """For a reader beside the map: one row per place whose holder the reports moved (who holds it, since when,
     its history, the weight for and against) and one row per report behind it; ([], []) without geo.frontline."""
@@ -46,9 +62,20 @@ def _side_color(sides: dict, key: str) -> str:
     return color if COLOR_RE.match(color) else "#555555"
 
 
-def front_data(features: list[dict], sides: dict, day: str | None) -> dict:
+def front_data(features: list[dict], sides: dict, day: str | None, steps: list[tuple[str, list[dict]]] = ()) -> dict:
     """Control areas (held solid, claimed hatched) and the front line as the data geo.map.layers draws, each
-    a toggleable layer with its style in its properties; {} when there are none."""
+    a toggleable layer with its style in its properties; {} when there are none. With ``steps`` (front_steps'),
+    ``steps`` holds each day's own, which the playback control shows as it goes through the days."""
+    out = _front_layers(features, sides, day)
+    shown = [[d, _front_layers(f, sides, d)] for d, f in steps]
+    if any(layers for _, layers in shown):
+        hatches = {tuple(h) for _, layers in shown for h in layers.pop("hatches", [])}
+        out["hatches"] = [list(h) for h in sorted(hatches | {tuple(h) for h in out.get("hatches", [])})]
+        out["steps"] = shown
+    return out
+
+
+def _front_layers(features: list[dict], sides: dict, day: str | None) -> dict:
     control = [f for f in features if (f.get("properties") or {}).get("layer") == "control"]
     line = [f for f in features if (f.get("properties") or {}).get("layer") == "front_line"]
     if not control and not line:

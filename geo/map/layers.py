@@ -124,14 +124,44 @@ window.geoLayers = (function (map, control) {
         for (; d <= end; d.setUTCDate(d.getUTCDate() + 1)) out.push(d.toISOString().slice(0, 10));
         return out;
     }
+    function frontLayers(d) {
+        var out = [];
+        if (d.control) out.push({key: 'control', name: d.control.name, show: true,
+                                 layer: L.geoJson(d.control.data, {style: style, interactive: false})});
+        if (d.line) out.push({key: 'line', name: d.line.name, show: true,
+                              layer: L.geoJson(d.line.data, {style: style, onEachFeature: labelled})});
+        return out;
+    }
+    function isFront(o) { return o.key === 'control' || o.key === 'line'; }
+    function showFront(layers) {
+        // another day's control areas and line in place of those shown, each on or off as the user left it
+        current.filter(isFront).forEach(function (o) { control.removeLayer(o.layer); map.removeLayer(o.layer); });
+        var next = current.filter(function (o) { return !isFront(o); });
+        layers.forEach(function (o) {
+            if (o.key in chosen ? chosen[o.key] : o.show) o.layer.addTo(map);
+            control.addOverlay(o.layer, o.name);
+            next.push(o);
+        });
+        current = next;
+    }
     function play(group, d) {
-        var markers = group.allMarkers;
+        var markers = group.allMarkers, steps = d.steps || [], step = null;
+        function front(k) {  // the front of step k (-1: the end date's, as drawn), when it is not the one shown
+            if (k === step) return;
+            step = k;
+            var s = steps[k];
+            showFront(k < 0 ? frontLayers(d) : (s.layers = s.layers || frontLayers(s[1])));
+        }
         playback.setDays(days(d.start, d.end), function (first, last) {
             group.clearLayers();
             group.addLayers(markers.filter(function (m) { return m.options.day >= first && m.options.day <= last; }));
+            var k = steps.length - 1;
+            while (k > 0 && steps[k][0] > last) k--;
+            if (steps.length) front(k);
         }, function () {
             group.clearLayers();
             group.addLayers(markers);
+            if (step !== null) front(-1);
         }, d.play_note);
     }
     function draw(rows, d) {
@@ -140,15 +170,8 @@ window.geoLayers = (function (map, control) {
             next.push({key: 'heat', name: 'Heat map', show: false,
                        layer: L.heatLayer(rows.map(function (r) { return [r[0], r[1], r[2]]; }), d.heat)});
         }
-        if (d.control) {
-            hatches(d.hatches);
-            next.push({key: 'control', name: d.control.name, show: true,
-                       layer: L.geoJson(d.control.data, {style: style, interactive: false})});
-        }
-        if (d.line) {
-            next.push({key: 'line', name: d.line.name, show: true,
-                       layer: L.geoJson(d.line.data, {style: style, onEachFeature: labelled})});
-        }
+        hatches(d.hatches || []);
+        next = next.concat(frontLayers(d));
         current.forEach(function (o) { control.removeLayer(o.layer); map.removeLayer(o.layer); });
         next.forEach(function (o) {
             if (o.key in chosen ? chosen[o.key] : o.show) o.layer.addTo(map);
