@@ -58,7 +58,8 @@ _RU = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "
        "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e",
        "ю": "yu", "я": "ya", "ә": "a", "ғ": "gh", "ҝ": "g", "ҹ": "j", "һ": "h", "ө": "o", "ү": "u", "ј": "y",
        "і": "i", "ї": "yi", "є": "ye", "ў": "u"}
-_CYR_RE = re.compile(r"[\u0400-\u04ff]")
+#: "X village" has the namesakes of X.
+_GENERIC_RE = re.compile(r" village$")
 _LATIN_ONLY_RE = re.compile(r"^[A-Za-z\u00c0-\u024f\u0259\u018f'’ .-]+$")
 #: Russian's own alphabet: the other Cyrillic alphabets' alternates (Ӏ, ґ, җ, і) are not what a Russian report writes.
 _CYR_ONLY_RE = re.compile(r"^[А-Яа-яЁё'’ .-]+$")
@@ -67,8 +68,9 @@ _SUFFIXES = (("li", ("ly", "lu")), ("ly", ("li", "lu")), ("lu", ("li", "ly")), (
 
 
 def az_english(s: str) -> str:
-    """English transliteration of Azerbaijani Latin (Qapanlı → Gapanli, Xocalı → Khojali)."""
-    return "".join(_AZ_EN.get(ch, ch) for ch in s)
+    """English transliteration of Azerbaijani Latin (Qapanlı → Gapanli, Xocalı → Khojali); a "ch" already
+    English stays (Mingechaur, Chaykend)."""
+    return "".join(ch if ch in "cC" and s[i + 1:i + 2] == "h" else _AZ_EN.get(ch, ch) for i, ch in enumerate(s))
 
 
 def russian_latin(s: str) -> str:
@@ -197,7 +199,8 @@ def cases(selected: list[dict], everyone: list[dict], gaz: Gazetteer | None = No
         half = "odd" if p["id"] % 2 else "even"
         for k, (kinds, s) in spelled[id(p)].items():
             c = by_key.setdefault((half, k), {"query": s, "kinds": kinds, "half": half, "places": [],
-                                              "namesakes": namesakes[k] + namesakes.get(fold(s).casefold(), [])})
+                                              "namesakes": [n for f in {k, fold(s).casefold(), _GENERIC_RE.sub("", k)}
+                                                            for n in namesakes.get(f, ())]})
             c["places"].append(p)
     for c in by_key.values():
         c["ambiguous"] = any(min(haversine_km(n["lat"], n["lon"], p["lat"], p["lon"]) for p in c["places"]) > OK_KM
@@ -262,6 +265,7 @@ def main() -> int:
     ap.add_argument("--show", type=int, default=0, help="print up to N failures per kind")
     ap.add_argument("--kind", help="only this kind")
     ap.add_argument("--json", action="store_true", help="one JSON line of the figures at the end")
+    ap.add_argument("--dump", type=Path, help="write every case's grade and answer here (JSON lines), to diff runs")
     a = ap.parse_args()
     places, everyone = select(a.villages)
     gaz = Gazetteer.load(a.gazetteer)
@@ -280,6 +284,13 @@ def main() -> int:
                 where = "-" if c["grade"] == "none" else f"{got['name']} ({got['admin1']}) {c['km']:.0f} km"
                 print(f"{kind:9} {c['grade']:5} {c['query']!r:32} want {p['name']} ({p['country']} {p['id']}) "
                       f"got {where}")
+    if a.dump:
+        with a.dump.open("w", encoding="utf-8") as fh:
+            for c in sorted(cs, key=lambda c: (c["half"], c["query"])):
+                got = c["got"]
+                fh.write(json.dumps({"half": c["half"], "query": c["query"], "grade": c["grade"],
+                                     "ambiguous": c["ambiguous"], "got": got.get("name"), "admin1": got.get("admin1"),
+                                     "km": round(c["km"], 1) if "km" in c else None}, ensure_ascii=False) + "\n")
     if a.json:
         print(json.dumps(figures))
     return 0
