@@ -17,7 +17,7 @@ from geo.records import Mention, Place
 
 from .cli import add_resolve_args, main_resolve, match_record, run_resolve
 from .mentions import MIN_MENTION_LEN, VARIANT_MIN_KEY, Mentions, SpanKey, load_marks
-from .names import FUZZY_MIN_LEN, FUZZY_THRESHOLD, MIN_KEY_LEN, Match, Names, Stopwords, load_stopwords
+from .names import FUZZY_MIN_LEN, FUZZY_THRESHOLD, MIN_KEY_LEN, Match, Names, Stopwords, load_stopwords, loose_key
 from .normalize import fold, fold_text, haversine_km, key, normalize
 from .online import geocode_online
 from .rank import Ranker
@@ -82,8 +82,9 @@ class Gazetteer(Names, Ranker, Mentions):
             m = load_marks().in_district.match(name.strip())
             if m and self.district_admin1(m["district"]) is not None:
                 name, admin1 = m["name"], self.district_admin1(m["district"])
-        cands, score, method = self.candidates(name)
-        qkey = key(name)
+        cands, score, method, form = self.candidates_form(name)
+        qkey = key(form)
+        named = frozenset(cands) if method in ("exact", "normalized") else None
         if cands and all(self.is_small(i) for i in cands):  # the other spellings of small places compete
             cands = list(dict.fromkeys(cands + self._small_tkeys().get(qkey, [])))
         if admin1 is not None:
@@ -92,7 +93,7 @@ class Gazetteer(Names, Ranker, Mentions):
                 inside = [i for i in self._small_tkeys().get(qkey, ()) if self.all_places[i].admin1 == admin1]
                 score, method = (92.0, "key") if inside else (score, method)
             cands = inside or cands
-        ranked = self._rank(cands, fold(name), context_countries, context_places, qkey)
+        ranked = self._rank(cands, fold(form), context_countries, context_places, qkey, named, loose_key(form))
         return [Match(self.all_places[i], score, name, method) for _, i in ranked]
 
     def district_admin1(self, district: str) -> str | None:

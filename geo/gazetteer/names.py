@@ -8,7 +8,9 @@ matching.
 """
 from __future__ import annotations
 
+import functools
 import gc
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ from geo.records import Place
 from .normalize import fold, key, normalize
 
 STOPWORDS_PATH = Path(__file__).resolve().parents[1] / "data" / "place_stopwords.txt"
+VARIANTS_PATH = Path(__file__).resolve().parents[1] / "data" / "name_variants.json"
 
 #: Sources of the small places (settlements under population 500, landmarks: the village-level build), which
 #: mention finding admits only where the text marks them as places.
@@ -46,6 +49,24 @@ def _stems(name: str) -> list[str]:
     if c != n:
         out += [c + "и", c + "а", c + "я", c]
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def load_loose_rules(path: Path = VARIANTS_PATH) -> tuple[tuple[re.Pattern, str], ...]:
+    """The rewrites of the loose lookup (geo/data/name_variants.json), compiled."""
+    try:
+        rules = json.loads(Path(path).read_text(encoding="utf-8"))["loose"]
+        return tuple((re.compile(pattern), repl) for pattern, repl, _why in rules)
+    except (OSError, ValueError, KeyError, TypeError, re.error) as e:
+        raise ValueError(f"{path}: not a name-variants file ({type(e).__name__}: {e})") from None
+
+
+def loose_key(s: str, normalized: str | None = None) -> str:
+    """The phonetic key after the loose rewrites: Zilanlu, Zilanly and Zilanlı, Kyurdlyar and Kürdlər meet."""
+    n = normalize(s) if normalized is None else normalized
+    for pattern, repl in load_loose_rules():
+        n = pattern.sub(repl, n)
+    return key(s, n)
 
 
 @dataclass(frozen=True)
@@ -106,6 +127,7 @@ class Names:
         self._all_idx: dict[str, list[int]] | None = None
         self._norm_idx: dict[str, list[int]] | None = None
         self._key_idx: dict[str, list[int]] | None = None
+        self._loose_idx: dict[str, list[int]] | None = None
         self._fuzzy_list: list[str] | None = None
         idx = self._primary_idx
         for i, f in enumerate(features):
@@ -170,44 +192,52 @@ class Names:
     def _build_variant_indexes(self) -> None:
         norm: dict[str, list[int]] = {}
         keys: dict[str, list[int]] = {}
+        loose: dict[str, list[int]] = {}
         world = set(self._world)
-        seen: dict[str, tuple[str, str]] = {}
+        seen: dict[str, tuple[str, str, str]] = {}
         for i, names in enumerate(self._names):
             for n in set(names[:2] if i in world else names):
-                pair = seen.get(n)
-                if pair is None:
+                forms = seen.get(n)
+                if forms is None:
                     nn = normalize(n)
-                    pair = seen[n] = (nn, key(n, nn))
-                nn, kk = pair
+                    forms = seen[n] = (nn, key(n, nn), loose_key(n, nn))
+                nn, kk, lk = forms
                 if nn:
                     lst = norm.setdefault(nn, [])
                     if i not in lst:
                         lst.append(i)
-                if len(kk) >= MIN_KEY_LEN:
-                    lst = keys.setdefault(kk, [])
-                    if i not in lst:
-                        lst.append(i)
-        self._norm_idx, self._key_idx = norm, keys
+                for idx, k in ((keys, kk), (loose, lk)):
+                    if len(k) >= MIN_KEY_LEN:
+                        lst = idx.setdefault(k, [])
+                        if i not in lst:
+                            lst.append(i)
+        self._norm_idx, self._key_idx, self._loose_idx = norm, keys, loose
 
     def candidates(self, name: str) -> tuple[list[int], float, str]:
         """Candidate feature indexes for a name, with the match score (0-100) and method.
 
-        Order: exact folded name, normalised name, phonetic key, the parts of "X (Y)" / "X/Y", then fuzzy.
+        Order: exact folded name, normalised name, phonetic key, loose key (geo/data/name_variants.json),
+        the parts of "X (Y)" / "X/Y", the stems ("X village"), then fuzzy.
         """
+        return self.candidates_form(name)[:3]
+
+    def candidates_form(self, name: str) -> tuple[list[int], float, str, str]:
+        """`candidates`, and the form of the name that found them (a part, a stem, else the name): what the
+        ranking compares with the places' own names, so "Sarvanlar village" ranks as "Sarvanlar" does."""
         found = self._lookup(name)
         if found[0]:
-            return found
+            return (*found, name)
         parts = [p.strip() for p in _PARTS_RE.split(name) if p.strip()]
         if len(parts) > 1:
             for part in parts:
                 cands, score, method = self._lookup(part)
                 if cands:
-                    return cands, min(score, 90.0), method
+                    return cands, min(score, 90.0), method, part
         for stem in _stems(name):
             cands, score, method = self._lookup(stem)
             if cands:
-                return cands, min(score, 90.0), method
-        return self._fuzzy(name)
+                return cands, min(score, 90.0), method, stem
+        return (*self._fuzzy(name), name)
 
     def _lookup(self, name: str) -> tuple[list[int], float, str]:
         f = fold(name)
@@ -222,6 +252,9 @@ class Names:
         k = key(name, n)
         if len(k) >= MIN_KEY_LEN and k in keys:
             return keys[k], 92.0, "key"
+        lk = loose_key(name, n)
+        if len(lk) >= MIN_KEY_LEN and lk in self._loose_idx:
+            return self._loose_idx[lk], 90.0, "loose"
         return [], 0.0, "none"
 
     def _fuzzy(self, name: str) -> tuple[list[int], float, str]:

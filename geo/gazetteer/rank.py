@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import math
 
+from .names import loose_key
 from .normalize import fold, haversine_km, key
 
 #: A candidate in a country the caller gives as context.
 W_CONTEXT_COUNTRY = 30
 #: The name asked for is the place's own name or asciiname (not an old or foreign alternate), or it is curated.
 W_CURRENT_NAME = 15
+#: Among places found under several spellings, one that has the name as asked among its names (not only its key).
+W_NAMED = 5
 #: A place of the theatre's countries, when the name is its current one, and when it is only an alternate.
 W_THEATRE_CURRENT = 20
 W_THEATRE_ALTERNATE = 10
@@ -36,11 +39,15 @@ class Ranker:
     """The ranking of `Gazetteer`: needs `places`, `_names`, `_curated`, `theatre`, `focus`, `_rank_terms`."""
 
     def _rank(self, cands: list[int], query_fold: str, context_countries=None,
-              context_places=None, query_key: str | None = None) -> list[tuple[float, int]]:
+              context_places=None, query_key: str | None = None, named=None,
+              query_loose: str | None = None) -> list[tuple[float, int]]:
         """(score, index) of every candidate, best first; ties by geonameid so the order is stable.
 
         With `query_key` (the phonetic key of the name asked for), a candidate whose own name has that key
-        counts as named by its current name too (Dashalty for Daşaltı, not for an alternate elsewhere)."""
+        counts as named by its current name too (Dashalty for Daşaltı, not for an alternate elsewhere); so does
+        one whose own name has `query_loose`, the loose key of the name (Shukurbeyly for Shyukyurbeyli).
+        `named`: the candidates that have the name as asked (the others came by its key), which come first
+        among equals (Чыраглы for the Çıraqlı whose name it is, not another Çıraqlı)."""
         ctx_c = {c.upper() for c in (context_countries or [])}
         ctx_p = [p for p in (context_places or []) if p is not None]
         ranked = []
@@ -56,9 +63,12 @@ class Ranker:
                          if self.focus is not None else None)
                 own = self._rank_terms[i] = (fold(names[0]), fold(names[1]), focus)
             current = self._curated[i] or query_fold in own[:2] or (
-                query_key is not None and query_key in (key(self._names[i][0]), key(self._names[i][1])))
+                query_key is not None and query_key in (key(self._names[i][0]), key(self._names[i][1]))) or (
+                query_loose is not None and query_loose in (loose_key(self._names[i][0]), loose_key(self._names[i][1])))
             if current:
                 s += W_CURRENT_NAME
+            if named is not None and i in named:
+                s += W_NAMED
             if p.country in self.theatre:
                 s += W_THEATRE_CURRENT if current else W_THEATRE_ALTERNATE
             s += class_weight(p.feature_code, p.feature_class)
