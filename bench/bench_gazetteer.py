@@ -9,7 +9,10 @@ same); mention finding is timed on a made-up 5,000-character report, best of --r
 
 --before DIR adds a row for another checkout's code and data (the project before the villages, say).
 
-Prints a table, then one JSON line. Bar: both within 2x of the baseline.
+Resolution (`python -m geo gazetteer resolve`) is timed too: the first name no exact index holds builds the
+variant indexes (index s), then the mean per name over village spellings of every lookup stage (resolve ms).
+
+Prints a table, then one JSON line. Bar: load and mention finding within 2x of the baseline.
 """
 from __future__ import annotations
 
@@ -21,6 +24,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+NAMES = ("Zilanlu", "Shukurbeyly", "Sarvanlar village", "Dzhebrail", "Джебраил", "Stepanakert", "Gapanli",
+         "Orta-Karvend", "Qqqzzx", "Stepanakirt")
 
 TEXT = ("Azerbaijani forces shelled the villages of Alkhanli and Shukurbayli of Jabrayil district, while officials "
         "in Stepanakert reported shelling of Martuni and Shushi. Ambulances carried the wounded to Goris in "
@@ -42,13 +48,21 @@ for _ in range(int(sys.argv[4])):
     t = time.perf_counter()
     g.find_mentions(text)
     best = min(best, time.perf_counter() - t)
+t = time.perf_counter()
+g.resolve(sys.argv[5].split("|")[0])
+index_s = time.perf_counter() - t
+names = sys.argv[5].split("|") * 20
+t = time.perf_counter()
+for n in names:
+    g.resolve(n)
+resolve_ms = (time.perf_counter() - t) * 1000 / len(names)
 print(json.dumps({"load_s": load, "mentions_ms": best * 1000, "places": len(getattr(g, "all_places", g.places)),
-                  "mentions": len(g.find_mentions(text))}))
+                  "mentions": len(g.find_mentions(text)), "index_s": index_s, "resolve_ms": resolve_ms}))
 """
 
 
 def _run(path: Path, repeat: int, root: Path = ROOT) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(path), TEXT, str(repeat)],
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(path), TEXT, str(repeat), "|".join(NAMES)],
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out)
 
@@ -75,13 +89,15 @@ def main() -> int:
             if a.before:
                 runs[f"before ({a.before})"].append(_run(a.before / "data" / "places.geojson", a.repeat, a.before))
     rows = {}
-    print(f"{'':40} {'places':>7} {'load s (min / max)':>20} {'mentions ms / 5,000 chars':>26} {'found':>6}")
+    print(f"{'':40} {'places':>7} {'load s (min / max)':>20} {'mentions ms / 5,000 chars':>26} {'found':>6} "
+          f"{'index s':>8} {'resolve ms':>11}")
     for name, rs in runs.items():
         r = rows[name] = {"places": rs[0]["places"], "load_s": min(x["load_s"] for x in rs),
                           "load_s_max": max(x["load_s"] for x in rs),
-                          "mentions_ms": min(x["mentions_ms"] for x in rs), "mentions": rs[0]["mentions"]}
+                          "mentions_ms": min(x["mentions_ms"] for x in rs), "mentions": rs[0]["mentions"],
+                          "index_s": min(x["index_s"] for x in rs), "resolve_ms": min(x["resolve_ms"] for x in rs)}
         print(f"{name:40} {r['places']:>7} {r['load_s']:>9.2f} / {r['load_s_max']:<8.2f} {r['mentions_ms']:>26.2f} "
-              f"{r['mentions']:>6}")
+              f"{r['mentions']:>6} {r['index_s']:>8.2f} {r['resolve_ms']:>11.2f}")
     base = f"before ({a.before})" if a.before else "baseline (places.geojson alone)"
     v, b = rows["with villages"], rows[base]
     ratios = {"load": v["load_s"] / b["load_s"], "mentions": v["mentions_ms"] / b["mentions_ms"]}

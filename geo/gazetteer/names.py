@@ -61,12 +61,19 @@ def load_loose_rules(path: Path = VARIANTS_PATH) -> tuple[tuple[re.Pattern, str]
         raise ValueError(f"{path}: not a name-variants file ({type(e).__name__}: {e})") from None
 
 
-def loose_key(s: str, normalized: str | None = None) -> str:
-    """The phonetic key after the loose rewrites: Zilanlu, Zilanly and Zilanlı, Kyurdlyar and Kürdlər meet."""
-    n = normalize(s) if normalized is None else normalized
+def loosen(normalized: str) -> str:
+    """A normalised name after the loose rewrites."""
     for pattern, repl in load_loose_rules():
-        n = pattern.sub(repl, n)
-    return key(s, n)
+        normalized = pattern.sub(repl, normalized)
+    return normalized
+
+
+def loose_key(s: str, normalized: str | None = None, k: str | None = None) -> str:
+    """The phonetic key after the loose rewrites: Zilanlu, Zilanly and Zilanlı, Kyurdlyar and Kürdlər meet.
+    `k`, the name's phonetic key when known, is the answer when the rewrites change nothing."""
+    n = normalize(s) if normalized is None else normalized
+    ln = loosen(n)
+    return k if k is not None and ln == n else key(s, ln)
 
 
 @dataclass(frozen=True)
@@ -200,7 +207,8 @@ class Names:
                 forms = seen.get(n)
                 if forms is None:
                     nn = normalize(n)
-                    forms = seen[n] = (nn, key(n, nn), loose_key(n, nn))
+                    kk = key(n, nn)
+                    forms = seen[n] = (nn, kk, loose_key(n, nn, kk))
                 nn, kk, lk = forms
                 if nn:
                     lst = norm.setdefault(nn, [])
@@ -252,7 +260,7 @@ class Names:
         k = key(name, n)
         if len(k) >= MIN_KEY_LEN and k in keys:
             return keys[k], 92.0, "key"
-        lk = loose_key(name, n)
+        lk = loose_key(name, n, k)
         if len(lk) >= MIN_KEY_LEN and lk in self._loose_idx:
             return self._loose_idx[lk], 90.0, "loose"
         return [], 0.0, "none"
