@@ -23,6 +23,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from itertools import islice
 
 from .extract import extract
+from .gazetteer.display import name_incidents
 from .reader import ArticleError, read_bytes, read_data, read_file
 from .records import Article, Incident
 from .store import StoredTexts, StoreError, article_id
@@ -143,7 +144,8 @@ def process_file(path, gazetteer=None, skip: Container = frozenset(), data: byte
                 return "no publication date line", []
             if skip and (article_id(article), article.sha1) in skip:
                 return article, None
-            return article, extract(article, gazetteer or _gazetteer())
+            gaz = gazetteer or _gazetteer()
+            return article, name_incidents(extract(article, gaz), gaz)
     except ArticleError as e:
         return getattr(e, "reason", str(e)), []
     except _TooSlow:

@@ -402,11 +402,35 @@ def test_small_places_stay_out_of_places(g):
 
 
 def test_display_name_and_search(g):
+    """One name per place, the one English news use, the official one beside it; search by any."""
     khankendi = g.resolve("Stepanakert").place
-    assert g.display_name(khankendi, "Stepanakert") == f"Stepanakert ({khankendi.name})"
-    assert g.display_name(khankendi, "Степанакерт") == khankendi.name
-    assert g.display_name(khankendi, khankendi.name.upper()) == khankendi.name
+    assert g.display_name(khankendi) == f"Stepanakert ({khankendi.name})"  # the project's own English name
+    assert g.display_name(g.resolve("Laçın").place) == "Lachin (Laçın)"  # the official orthography, in English
+    assert g.display_name(g.resolve("Shusha").place) == "Shusha"  # an English name already
     assert khankendi in g.search("Stepanakert") and khankendi in g.search("Xankəndi")
+
+
+def test_a_district_is_shown_with_its_kind_so_it_is_not_read_as_its_town(g):
+    district = next(p for p in g.all_places if p.feature_code == "ADM1" and p.name == "Ağdam")
+    town = g.resolve("Aghdam").place
+    assert g.display_name(district) == "Aghdam district (Ağdam)" and g.display_name(town) == "Aghdam"
+    assert g.display_name(next(p for p in g.all_places if p.name == "Goygol Rayon")) == "Goygol Rayon"
+
+
+def test_a_village_named_in_russian_transliteration_is_shown_by_its_own_orthography(g):
+    village = g.resolve("Jojug Marjanli").place
+    assert village.name == "Dzhodzhukh-Mardzhanly" and g.display_name(village) == f"Jojug Marjanli ({village.name})"
+
+
+def test_incidents_are_stored_under_the_display_name(g):
+    from geo.gazetteer import name_incidents
+    from geo.records import Incident
+    lachin = g.resolve("Lachin").place
+    inc = Incident(id="x", event_date="2020-11-01", time_precision=1, event_type="Battles", sub_event_type="Armed clash",
+                   actor1=None, actor2=None, location=lachin.name, country="AZ", admin1=None, lat=lachin.lat,
+                   lon=lachin.lon, geo_precision=1, geonameid=lachin.geonameid)
+    unknown = Incident(**{**inc.__dict__, "id": "y", "location": "Somewhere", "geonameid": None})
+    assert [i.location for i in name_incidents([inc, unknown], g)] == ["Lachin (Laçın)", "Somewhere"]
 
 
 def test_spellings_of_small_places_compete(g):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo.extract import extract
+from geo.gazetteer import name_incidents
 from geo.workers import extract_files, process_file, run_shipped
 from geo.reader import read_file
 from geo.store import article_id
@@ -49,7 +50,7 @@ def test_serial_is_the_plain_loop(corpus, serial, gazetteer):
     assert reasons["nodate.txt"] == "no publication date line"
     for p, art, incs in serial:
         if not isinstance(art, str):
-            assert art == read_file(p) and incs == extract(read_file(p), gazetteer)
+            assert art == read_file(p) and incs == name_incidents(extract(read_file(p), gazetteer), gazetteer)
     assert sum(len(i) for _, _, i in serial) > 40
 
 

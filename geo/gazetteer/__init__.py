@@ -11,10 +11,10 @@ import gc
 import json
 from pathlib import Path
 
-import re
 
 from geo.records import Mention, Place
 
+from .display import display_name, english_name, name_incidents  # noqa: F401 - importable from here
 from .cli import add_resolve_args, main_resolve, match_record, run_resolve
 from .mentions import MIN_MENTION_LEN, VARIANT_MIN_KEY, Mentions, SpanKey, load_marks
 from .names import FUZZY_MIN_LEN, FUZZY_THRESHOLD, MIN_KEY_LEN, Match, Names, Stopwords, load_stopwords, loose_key
@@ -27,7 +27,6 @@ __all__ = ["DEFAULT_FOCUS", "DEFAULT_PATH", "DEFAULT_THEATRE", "FUZZY_MIN_LEN", 
            "find_mentions", "fold", "fold_text", "geocode_online", "haversine_km", "key", "load_stopwords",
            "main_resolve", "match_record", "normalize", "resolve", "run_resolve", "SpanKey"]
 
-_LATIN_NAME_RE = re.compile(r"^[A-Za-zÀ-ɏƏə'’ .-]+$")
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "places.geojson"
 
@@ -101,15 +100,23 @@ class Gazetteer(Names, Ranker, Mentions):
         f = fold(district)
         return self._district_of(f) or self._district_of(f + " district")
 
-    def display_name(self, place: Place, used: str | None = None) -> str:
-        """The name to show for a place: the one the article used when it is another Latin-script name than
-        GeoNames' (news say Stepanakert where GeoNames says Khankendi), with GeoNames' beside it:
-        "Stepanakert (Khankendi)"; else GeoNames' name."""
-        if used:
-            u = " ".join(used.split())
-            if _LATIN_NAME_RE.match(u) and normalize(u) != normalize(place.name):
-                return f"{u} ({place.name})"
-        return place.name
+    def display_name(self, place: Place) -> str:
+        """The name to show for a place, one per place whatever an article called it (geo.gazetteer.display). The
+        village dump's official names are often Russian transliterations: their own orthography's name is
+        looked for among their alternate names."""
+        i = self._index_of().get(place.geonameid)
+        return display_name(place, self._names[i][2:] if i is not None and self.is_small(i) else ())
+
+    def place_of(self, geonameid: int) -> Place | None:
+        i = self._index_of().get(geonameid)
+        return None if i is None else self.all_places[i]
+
+    def _index_of(self) -> dict[int, int]:
+        if getattr(self, "_gid_index", None) is None:
+            self._gid_index = {}
+            for i, p in enumerate(self.all_places):
+                self._gid_index.setdefault(p.geonameid, i)
+        return self._gid_index
 
     def search(self, query: str) -> list[Place]:
         """The places a reader's query may mean, in every spelling the gazetteer knows (for a place search:
