@@ -359,11 +359,27 @@ def main() -> None:
             st.info("No incident matches the filters.")
         st.subheader("Export")
         _downloads(sel, origin, front, f.end)
-    st.subheader("Incidents")
+    st.subheader("Incidents", help="Tick a row to show its incident on the map, with its popup open; the link "
+                                   "(?incident=ID in the address) opens it there again")
     if len(sel) > TABLE_ROWS:
         st.caption(f"The {TABLE_ROWS:,} most recent of {len(sel):,}; the exports hold them all.")
-    st.dataframe(table_rows(sel, TABLE_ROWS, first=focus.index if focus else None), width="stretch", hide_index=True)
+    _table(sel, focus)
     _evidence(front, f.end)
+
+
+def _table(sel, focus: Focus | None) -> None:
+    """The incidents, newest first (a linked one leads). A click on a row links to its incident, as ?incident=ID
+    does: the map flies to it and opens its popup. The table is then drawn anew, so that no selection outlives the
+    reordering and points at another row."""
+    rows = table_rows(sel, TABLE_ROWS, first=focus.index if focus else None)
+    n = st.session_state.get("table_round", 0)
+    event = st.dataframe(rows, width="stretch", hide_index=True, on_select="rerun", selection_mode="single-row",
+                         key=f"incidents_table_{n}")
+    picked = event.selection.rows if event else []
+    if picked and picked[0] < len(rows):
+        st.query_params["incident"] = rows[picked[0]]["id"]
+        st.session_state["table_round"] = n + 1
+        st.rerun()
 
 
 def _evidence(front: list[dict], day: str) -> None:

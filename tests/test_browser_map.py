@@ -170,6 +170,36 @@ def test_a_link_to_one_incident_opens_on_it_with_its_popup_open(page, app):
     assert not _overlap(rects["popup"], rects["legend"]) and rects["scrolls"], rects  # as a clicked popup
     page.screenshot(path=str(ARTIFACTS / "map_incident_link.png"))
 
+def _pick_row(page, k: int) -> None:
+    """Tick row k of the incidents table (drawn on a canvas: its row-marker column, by position)."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    row = 35  # Streamlit's row and header height, px
+    page.mouse.click(box["x"] + 18, box["y"] + row + row * k + row / 2)
+
+
+def test_a_row_of_the_table_flies_the_map_to_its_incident_and_opens_it(page):
+    """Newest first: row 2 is m3 (Aghdam); then the linked one leads, and row 1 is the newest, m5 (Hadrut): the
+    pick follows the reordered table, not the row index picked before."""
+    frame = _frame(page)
+    frame.evaluate("window.__probe = 'same map'")
+    _pick_row(page, 2)
+    page.wait_for_function("location.search.includes('incident=m3')", timeout=TIMEOUT_MS)
+    frame.wait_for_function("document.querySelector('.leaflet-popup-content') && document.querySelector("
+                            "'.leaflet-popup-content').textContent.includes('Aghdam')", timeout=TIMEOUT_MS)
+    assert frame.evaluate(f"{MAP_JS}.getZoom()") >= 13
+    assert frame.evaluate(f"{MAP_JS}.getBounds().contains([39.9911, 46.9297])")
+    _pick_row(page, 1)
+    page.wait_for_function("location.search.includes('incident=m5')", timeout=TIMEOUT_MS)
+    frame.wait_for_function("document.querySelector('.leaflet-popup-content') && document.querySelector("
+                            "'.leaflet-popup-content').textContent.includes('Hadrut')", timeout=TIMEOUT_MS)
+    assert frame.evaluate("document.querySelectorAll('.leaflet-popup-content').length") == 1
+    assert frame.evaluate(f"{MAP_JS}.getBounds().contains([39.5200, 47.0300])")
+    assert frame.evaluate("window.__probe") == "same map"  # flown to, not drawn anew
+    page.screenshot(path=str(ARTIFACTS / "map_table_pick.png"))
+
+
 def test_on_a_phone_the_legend_starts_collapsed_and_stays_as_the_user_leaves_it(sync_api, app):
     recorder = Recorder()
     with sync_api.sync_playwright() as p:
