@@ -18,8 +18,8 @@ from geo import paths, store
 from geo.export import ATTRIBUTION
 from geo.map import (MARKER_LIMIT, Filters, Focus, IncidentTable, actors_chart, base_map, control_evidence,
                      fatalities_chart, filter_layers, find_focus, front_features, front_steps, in_selection,
-                     load_theatre, map_mode, read_geojson, snapshot_metadata, table_rows, timeline_chart, to_csv,
-                     to_geojson, to_gpkg)
+                     load_theatre, map_mode, read_geojson, regions_chart, snapshot_metadata, table_rows,
+                     timeline_chart, to_csv, to_geojson, to_gpkg)
 
 SAMPLE = paths.SAMPLE
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
@@ -355,6 +355,11 @@ def main() -> None:
             st.altair_chart(fatalities_chart(sel), width="stretch")
             st.subheader("Incidents by actor", help="Acting or targeted: an incident counts for each of its actors")
             st.altair_chart(actors_chart(sel), width="stretch")
+            if sel.per_region():
+                st.subheader("Incidents by region", help="The first-level area of each incident's place (a district "
+                                                         "of Azerbaijan, a province of Armenia); region-wide reports "
+                                                         "of no one place are left out")
+                st.altair_chart(regions_chart(sel), width="stretch")
         else:
             st.info("No incident matches the filters.")
         st.subheader("Export")

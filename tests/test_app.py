@@ -367,3 +367,21 @@ def test_charts_of_fatalities_per_day_and_incidents_by_actor(monkeypatch, tmp_pa
     assert _chart_data(actors) == [{"actor": "Armenia", "incidents": 6}, {"actor": "Azerbaijan", "incidents": 6}]
     at.slider(key="dates").set_value((date(2020, 10, 1), date(2020, 10, 2))).run()
     assert _chart_data(at.get("vega_lite_chart")[1]) == per_day[:2]
+
+
+def test_a_chart_of_incidents_by_region_in_english_spelling(monkeypatch, tmp_path):
+    """Regions are the places' first-level areas, spelled as English news do; region-wide reports are left out."""
+    regions = [("Tǝrtǝr", "AZ"), ("Tǝrtǝr", "AZ"), ("Syunik", "AM"), (None, "AZ")]
+    incs = [Incident(id=f"r{k}", event_date=f"2020-10-0{1 + k}", time_precision=1, event_type="Battles",
+                     sub_event_type="Armed clash", actor1="Azerbaijan", actor2="Armenia", location=f"Place {k}",
+                     country=country, admin1=admin1, lat=39.8, lon=46.7 + k / 10, geo_precision=1,
+                     sources=[Source("r.txt", None, "R", "2020-10-05")]) for k, (admin1, country) in enumerate(regions)]
+    db = tmp_path / "regions.gpkg"
+    with store.connect(db) as conn:
+        store.save_article(conn, Article("r.txt", "R", None, [], []), incs)
+    at = _run(monkeypatch, db)
+    assert "Incidents by region" in [h.value for h in at.subheader]
+    assert _chart_data(at.get("vega_lite_chart")[3]) == [{"region": "Tartar", "incidents": 2},
+                                                         {"region": "Syunik", "incidents": 1}]
+    at.slider(key="dates").set_value((date(2020, 10, 3), date(2020, 10, 4))).run()
+    assert _chart_data(at.get("vega_lite_chart")[3]) == [{"region": "Syunik", "incidents": 1}]

@@ -13,7 +13,7 @@ from geo.records import Incident, Place
 
 DISPLAY_FILE = Path(__file__).resolve().parents[1] / "data" / "display_names.json"
 
-__all__ = ["english_name", "display_name", "name_incidents"]
+__all__ = ["english_name", "english_spelling", "display_name", "name_incidents"]
 
 
 @functools.cache
@@ -32,11 +32,15 @@ def english_name(place: Place, alternates: tuple[str, ...] | list[str] = ()) -> 
     names, scripts, _, _ = _rules()
     if place.geonameid in names:
         return names[place.geonameid]
-    marks, letters = scripts.get(place.country or "", (frozenset(), {}))
+    marks = scripts.get(place.country or "", (frozenset(),))[0]
     written = next((n for n in (place.name, *alternates) if marks.intersection(n)), None)
-    if written is None:
-        return place.name
-    return "".join(letters.get(ch, ch) for ch in written)
+    return place.name if written is None else english_spelling(written, place.country)
+
+
+def english_spelling(name: str, country: str | None) -> str:
+    """A name written in its country's orthography, in English spelling (Tǝrtǝr: Tartar); any other as it is."""
+    marks, letters = _rules()[1].get(country or "", (frozenset(), {}))
+    return "".join(letters.get(ch, ch) for ch in name) if marks.intersection(name) else name
 
 
 def _area_word(place: Place) -> str:

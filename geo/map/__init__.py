@@ -9,7 +9,7 @@ without a browser. Only this package and `app.py` import folium, altair or strea
 """
 from .basemap import BASEMAP
 from .cells import MARKER_LIMIT, MAX_CELLS, Cell, aggregate, cell_rows, map_mode
-from .chart import actors_chart, fatalities_chart, timeline_chart
+from .chart import actors_chart, fatalities_chart, regions_chart, timeline_chart
 from .downloads import (ACLED_COLUMNS, EXTRA_COLUMNS, acled_rows, snapshot_metadata, table_rows, to_csv, to_geojson,
                         to_gpkg)
 from .figure import base_map, build_map, filter_layers, load_theatre
@@ -23,7 +23,7 @@ from .popups import popup_html, tooltip_html
 from .selection import Filters, IncidentTable, Selection, actors_of, as_selection, filter_incidents, read_geojson
 
 __all__ = ["BASEMAP", "MARKER_LIMIT", "MAX_CELLS", "Cell", "aggregate", "cell_rows", "map_mode", "timeline_chart",
-           "fatalities_chart", "actors_chart",
+           "fatalities_chart", "actors_chart", "regions_chart",
            "ACLED_COLUMNS", "EXTRA_COLUMNS", "acled_rows", "snapshot_metadata", "table_rows", "to_csv", "to_geojson",
            "to_gpkg", "base_map", "build_map", "filter_layers", "load_theatre", "front_data", "front_features",
            "front_steps", "control_evidence", "esc", "js_json", "FOCUS_ZOOM", "Focus", "find_focus", "in_selection",

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from .selection import Selection
 from .style import TYPE_STYLE, style_of
 
-__all__ = ["timeline_chart", "fatalities_chart", "actors_chart"]
+__all__ = ["timeline_chart", "fatalities_chart", "actors_chart", "regions_chart"]
 
 
 def _days(sel: Selection):
@@ -70,4 +70,17 @@ def actors_chart(sel: Selection, top: int = 8):
         y=alt.Y("actor:N", title=None, sort="-x", axis=alt.Axis(labelLimit=160)),
         x=alt.X("incidents:Q", title="incidents", axis=alt.Axis(tickMinStep=1)),
         tooltip=["actor:N", "incidents:Q"],
+    ).properties(height=max(60, 22 * len(df)), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+def regions_chart(sel: Selection, top: int = 8):
+    """Incidents by region (the place's first-level area), the ``top`` most frequent."""
+    import altair as alt
+    import pandas as pd
+
+    df = pd.DataFrame(sel.per_region()[:top], columns=["region", "incidents"])
+    return alt.Chart(df).mark_bar(color="#7d6608").encode(
+        y=alt.Y("region:N", title=None, sort="-x", axis=alt.Axis(labelLimit=160)),
+        x=alt.X("incidents:Q", title="incidents", axis=alt.Axis(tickMinStep=1)),
+        tooltip=["region:N", "incidents:Q"],
     ).properties(height=max(60, 22 * len(df)), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..export import incident_from_feature
+from ..gazetteer.display import english_spelling
 from ..records import Incident
 
 __all__ = ["Filters", "fold", "IncidentTable", "Selection", "filter_incidents", "actors_of", "as_selection",
@@ -74,6 +75,8 @@ class IncidentTable:
         self.actor_names = actor_names
         self.actor1, self.actor2 = codes[:n], codes[n:]
         self.location_names, self.location_code = _codes([i.location or "" for i in incs])
+        self.region_names, self.region_code = _codes([english_spelling(i.admin1, i.country) if i.admin1 else ""
+                                                      for i in incs])
         self.geonameid = np.fromiter((i.geonameid if i.geonameid is not None else _NO_ID for i in incs),
                                      dtype=np.int64, count=n)
         claims: dict[str, list[int]] = {}
@@ -219,6 +222,14 @@ class Selection:
         n = np.bincount(a1, minlength=len(t.actor_names)) + np.bincount(a2[a2 != a1], minlength=len(t.actor_names))
         rows = [{"actor": t.actor_names[c], "incidents": int(v)} for c, v in enumerate(n) if v and t.actor_names[c]]
         return sorted(rows, key=lambda r: (-r["incidents"], r["actor"]))
+
+    def per_region(self) -> list[dict]:
+        """Incidents by first-level region (the place's admin1, in English spelling), most first; those of no
+        region (a front, the whole theatre) left out."""
+        t = self.table
+        n = np.bincount(t.region_code[self.idx], minlength=len(t.region_names))
+        rows = [{"region": t.region_names[c], "incidents": int(v)} for c, v in enumerate(n) if v and t.region_names[c]]
+        return sorted(rows, key=lambda r: (-r["incidents"], r["region"]))
 
     def newest_first(self) -> np.ndarray:
         """The selection's indices by date, newest first (ties in load order)."""
