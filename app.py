@@ -16,7 +16,7 @@ import streamlit as st
 
 from geo import paths, store
 from geo.export import ATTRIBUTION
-from geo.map import (MARKER_LIMIT, Filters, Focus, IncidentTable, actors_chart, base_map, control_evidence,
+from geo.map import (LAYERS_RE, LAYERS_URL, MARKER_LIMIT, Filters, Focus, IncidentTable, actors_chart, base_map, control_evidence,
                      fatalities_chart, filter_layers, find_focus, front_features, front_steps, in_selection,
                      load_theatre, map_mode, read_geojson, regions_chart, snapshot_metadata, table_rows,
                      timeline_chart, to_csv, to_geojson, to_gpkg)
@@ -254,6 +254,13 @@ def _url_view() -> tuple[float, float, int] | None:
         return None
 
 
+def _url_layers() -> str:
+    """The layers in the URL, ?layers=heat,-control,tiles ('' when absent or not of that form). Read once per
+    session: the map applies them when it opens, and a layer switched on later must not redraw the layers."""
+    layers = st.query_params.get("layers", "")
+    return layers if LAYERS_RE.fullmatch(layers) else ""
+
+
 def _focus(table: IncidentTable, sel, slot) -> Focus | None:
     """The incident a link points at (?incident=ID), or None; an unknown or filtered-out id is said, not raised."""
     wanted = st.query_params.get("incident", "").strip()
@@ -274,8 +281,8 @@ def _map(bounds: list[list[float]], layers, focus: Focus | None = None) -> None:
     """The base map drawn once per database, the filter's layers swapped into it, and the view kept.
 
     streamlit-folium keeps the open map while its script is unchanged (the base map depends on the
-    database only) and replaces the feature groups in it. The view is returned so the URL keeps it; a pan
-    reruns this fragment only. Centre and zoom are handed back only when the base map is new (first load,
+    database only) and replaces the feature groups in it. The view and the layers switched on or off are
+    returned so the URL keeps them; a pan reruns this fragment only. Centre and zoom are handed back only when the base map is new (first load,
     another database) or a link points at another incident (``focus``: then on it, close up), so that a rerun
     never moves the map under the user's hand.
     """
@@ -287,8 +294,14 @@ def _map(bounds: list[list[float]], layers, focus: Focus | None = None) -> None:
         st.session_state["map_restore"] = focus.view if focus else view
     restore = st.session_state.get("map_restore")
     out = st_folium(base_map(bounds), feature_group_to_add=layers, height=620, use_container_width=True,
-                    returned_objects=["zoom", "center"], key="map",
+                    returned_objects=["zoom", "center", "selected_layers"], key="map",
                     center=restore[:2] if restore else None, zoom=restore[2] if restore else None)
+    reported = [x.get("name", "") for x in (out or {}).get("selected_layers") or [] if x.get("url") == LAYERS_URL]
+    if reported and reported[0] != st.query_params.get("layers", ""):
+        if LAYERS_RE.fullmatch(reported[0]):
+            st.query_params["layers"] = reported[0]
+        else:
+            st.query_params.pop("layers", None)
     center, zoom = (out or {}).get("center"), (out or {}).get("zoom")
     if center and zoom:
         view = (round(center["lat"], 4), round(center["lng"], 4), int(zoom))
@@ -346,7 +359,8 @@ def main() -> None:
         theatre = load_theatre()
         _map(table.bounds(theatre.get("bbox")),
              filter_layers(sel, front=front, front_day=f.end, sides=theatre.get("sides", {}),
-                           focus=focus.id if focus else "", front_steps=steps), focus)
+                           focus=focus.id if focus else "", front_steps=steps,
+                           layers=st.session_state.setdefault("opened_layers", _url_layers())), focus)
     with right:
         st.subheader("Incidents per day")
         if len(sel):

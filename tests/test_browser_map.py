@@ -200,6 +200,38 @@ def test_a_row_of_the_table_flies_the_map_to_its_incident_and_opens_it(page):
     page.screenshot(path=str(ARTIFACTS / "map_table_pick.png"))
 
 
+TOGGLE_JS = """(name) => {
+    const label = Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))
+        .find(l => l.textContent.trim().startsWith(name));
+    label.querySelector('input').click();
+}"""
+LAYERS_ON_JS = """() => ({heat: document.querySelectorAll('canvas.leaflet-heatmap-layer').length,
+                         markers: document.querySelectorAll('.incident-marker, .marker-cluster').length})"""
+
+
+def test_the_layers_switched_on_or_off_are_kept_in_the_url_and_a_link_opens_them(page, app):
+    frame = _frame(page)
+    frame.evaluate("window.__probe = 'same map'")
+    frame.evaluate(TOGGLE_JS, "Heat map")
+    frame.evaluate(TOGGLE_JS, "Incidents")
+    page.wait_for_function("location.search.includes('layers=heat%2C-incidents')", timeout=TIMEOUT_MS)
+    assert frame.evaluate(LAYERS_ON_JS) == {"heat": 1, "markers": 0}
+    assert frame.evaluate("window.__probe") == "same map"  # a layer switched is no redraw
+    link = page.url
+    page.goto(app, timeout=TIMEOUT_MS)  # without the link: the defaults
+    frame = _frame(page)
+    assert frame.evaluate(LAYERS_ON_JS)["heat"] == 0
+    page.goto(link, timeout=TIMEOUT_MS)
+    frame = page.wait_for_selector(MAP_IFRAME, timeout=TIMEOUT_MS).content_frame()
+    frame.wait_for_function("document.querySelectorAll('canvas.leaflet-heatmap-layer').length === 1",
+                            timeout=TIMEOUT_MS)
+    assert frame.evaluate(LAYERS_ON_JS)["markers"] == 0
+    checked = frame.evaluate("Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+                             ".map(l => [l.textContent.trim(), l.querySelector('input').checked])")
+    assert [c for n, c in checked if n == "Heat map"] == [True] and not any(c for n, c in checked
+                                                                            if n.startswith("Incidents")), checked
+
+
 def test_on_a_phone_the_legend_starts_collapsed_and_stays_as_the_user_leaves_it(sync_api, app):
     recorder = Recorder()
     with sync_api.sync_playwright() as p:

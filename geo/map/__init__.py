@@ -17,7 +17,7 @@ from .focus import FOCUS_ZOOM, Focus, find_focus, in_selection
 from .front import control_evidence, front_data, front_features, front_steps
 from .html import esc, js_json
 from .incidents import incident_rows
-from .layers import FilterLayers, MapSlot
+from .layers import LAYERS_RE, LAYERS_URL, FilterLayers, MapSlot
 from .legend import legend_html
 from .popups import popup_html, tooltip_html
 from .selection import Filters, IncidentTable, Selection, actors_of, as_selection, filter_incidents, read_geojson
@@ -27,5 +27,5 @@ __all__ = ["BASEMAP", "MARKER_LIMIT", "MAX_CELLS", "Cell", "aggregate", "cell_ro
            "ACLED_COLUMNS", "EXTRA_COLUMNS", "acled_rows", "snapshot_metadata", "table_rows", "to_csv", "to_geojson",
            "to_gpkg", "base_map", "build_map", "filter_layers", "load_theatre", "front_data", "front_features",
            "front_steps", "control_evidence", "esc", "js_json", "FOCUS_ZOOM", "Focus", "find_focus", "in_selection",
-           "FilterLayers", "MapSlot", "incident_rows", "legend_html", "popup_html", "tooltip_html", "Filters", "IncidentTable",
+           "FilterLayers", "MapSlot", "LAYERS_RE", "LAYERS_URL", "incident_rows", "legend_html", "popup_html", "tooltip_html", "Filters", "IncidentTable",
            "Selection", "actors_of", "as_selection", "filter_incidents", "read_geojson"]

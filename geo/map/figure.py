@@ -104,14 +104,15 @@ def base_map(bounds: list[list[float]] | None = None, basemap: str | Path | None
 
 def filter_layers(data, front: list[dict] | None = None, front_day: str | None = None, sides: dict | None = None,
                   marker_limit: int = MARKER_LIMIT, max_cells: int = MAX_CELLS, focus: str = "",
-                  front_steps: list[tuple[str, list[dict]]] = ()) -> FilterLayers:
+                  front_steps: list[tuple[str, list[dict]]] = (), layers: str = "") -> FilterLayers:
     """What a filter changes: the incidents, their heat map, the front line, the legend's text and the days
     the playback control steps through (in the browser: the incidents of the range are sent once).
 
     Up to ``marker_limit`` incidents are drawn one marker each (clustered where dense); above
     that, server-side aggregated cells keep the page small. ``front`` holds geo.frontline
     features, drawn as toggleable layers; ``front_steps`` (geo.map.front.front_steps') the front of each day
-    it changed, which playback steps through. ``focus`` is the incident whose popup opens (FilterLayers).
+    it changed, which playback steps through. ``focus`` is the incident whose popup opens, ``layers`` the
+    layers a link keeps (FilterLayers).
     """
     sel = as_selection(data)
     sides = sides if sides is not None else load_theatre().get("sides", {})
@@ -130,7 +131,7 @@ def filter_layers(data, front: list[dict] | None = None, front_day: str | None =
         start, end = start or min(days, default=""), end or max(days, default="")
     play = {"start": start or "", "end": end or "", "play_note": "" if mode == "incidents" else
             f"More than {marker_limit:,} incidents: narrow the filters to play them day by day"}
-    return localize(FilterLayers(rows, name, legend, fdata, play, focus))
+    return localize(FilterLayers(rows, name, legend, fdata, play, focus, layers))
 
 
 def build_map(data, front: list[dict] | None = None, front_day: str | None = None, sides: dict | None = None,

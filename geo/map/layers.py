@@ -20,8 +20,10 @@ from folium.template import Template
 from .html import COLOR_RE, add_script, js_json
 from .offline import PLAYBACK_JS, project_asset
 
-__all__ = ["MapSlot", "FilterLayers", "CLUSTER_OPTIONS", "HEAT_OPTIONS"]
+__all__ = ["MapSlot", "FilterLayers", "CLUSTER_OPTIONS", "HEAT_OPTIONS", "LAYERS_RE", "LAYERS_URL"]
 
+LAYERS_URL = "geo-layers"  # the pseudo WMS url under which the map reports its layers (see report() below)
+LAYERS_RE = re.compile(r"-?[a-z]+(,-?[a-z]+)*")  # 'heat,-control,tiles': on, off, the online tiles as base
 CLUSTER_OPTIONS = {"chunkedLoading": True, "maxClusterRadius": 45}
 HEAT_OPTIONS = {"radius": 22, "blur": 18, "minOpacity": 0.3, "maxZoom": 11}
 
@@ -51,11 +53,37 @@ window.geoLayers = (function (map, control) {
     map.on('popupclose', function (e) { if (e.popup === popup) popup = null; });
     // the room above the legend changes with the frame (a window resized, a phone turned)
     map.on('resize', function () { if (popup) fit(popup); });
-    var current = [], chosen = {}, focused = null;
+    var current = [], chosen = {}, focused = null, base = '', reported = null, restored = false;
     var playback = L.control.playback({position: 'topleft'}).addTo(map);
     map.on('overlayadd overlayremove', function (e) {
-        current.forEach(function (o) { if (o.layer === e.layer) chosen[o.key] = e.type === 'overlayadd'; });
+        var mine = current.filter(function (o) { return o.layer === e.layer; })[0];
+        if (mine) { chosen[mine.key] = e.type === 'overlayadd'; report(); }
     });
+    map.on('baselayerchange', function (e) { base = e.layer instanceof L.TileLayer ? 'tiles' : ''; report(); });
+    function report() {
+        // the layers as the user left them, for the URL ("heat,-control,tiles"). streamlit-folium returns the
+        // state of WMS layers only, so it is handed over as one: an object its overlay handlers read, no layer
+        var state = Object.keys(chosen).sort().map(function (k) { return chosen[k] ? k : '-' + k; });
+        if (base) state.push(base);
+        var as = function (s) { return {layer: {_url: 'geo-layers', wmsParams: {layers: s}}}; };
+        if (reported !== null) map.fire('overlayremove', as(reported));
+        reported = state.join(',');
+        map.fire('overlayadd', as(reported));
+    }
+    function restore(layers) {
+        // once, on the first draw: the layers a link (?layers=) keeps
+        restored = true;
+        layers.split(',').forEach(function (t) {
+            if (t === 'tiles') {
+                var tiles = control._layers.filter(function (l) { return !l.overlay && l.layer instanceof L.TileLayer; })[0];
+                if (!tiles) return;
+                control._layers.forEach(function (l) { if (!l.overlay && map.hasLayer(l.layer)) map.removeLayer(l.layer); });
+                tiles.layer.addTo(map);
+            } else if (t) {
+                chosen[t.replace(/^-/, '')] = t.charAt(0) !== '-';
+            }
+        });
+    }
     function incidents(rows, options) {
         var group = L.markerClusterGroup(options);
         group.options.iconCreateFunction = function (cluster) {
@@ -165,6 +193,7 @@ window.geoLayers = (function (map, control) {
         }, d.play_note);
     }
     function draw(rows, d) {
+        if (!restored) restore(d.layers || '');
         var next = [{key: 'incidents', name: d.name, show: true, layer: incidents(rows, d.cluster)}];
         if (rows.length) {
             next.push({key: 'heat', name: 'Heat map', show: false,
@@ -240,7 +269,8 @@ class FilterLayers(JSCSSMixin, folium.FeatureGroup):
     Rows: lat, lon, count, colour, Font Awesome icon ('' for a cell, which shows its count), icon
     size, approximate (0/1), tooltip HTML, popup HTML (escaped by geo.map.html), day (ISO; '' for a
     cell), incident id ('' for a cell). ``focus``: the id of the incident whose popup opens (a link or a table
-    click), once for each new value ("ID" or "ID N"). ``play``: the range's ``start`` and ``end`` days the playback control steps through, and a
+    click), once for each new value ("ID" or "ID N"). ``layers``: the overlays and base layer a link keeps
+    (LAYERS_RE), applied on the map's first draw only. ``play``: the range's ``start`` and ``end`` days the playback control steps through, and a
     ``play_note`` when it cannot (cells). ``front`` is
     geo.map.front.front_data's. Drawn by the base map's MapSlot; the group itself stays empty. A
     JSCSSMixin, as streamlit-folium loads the scripts of those only.
@@ -262,7 +292,7 @@ class FilterLayers(JSCSSMixin, folium.FeatureGroup):
     )
 
     def __init__(self, rows: list[list], name: str, legend: str, front: dict | None = None,
-                 play: dict | None = None, focus: str = ""):
+                 play: dict | None = None, focus: str = "", layers: str = ""):
         for r in rows:
             if not COLOR_RE.match(r[3]) or not re.fullmatch(r"[a-z0-9-]*", r[4]):
                 raise ValueError(f"bad marker style {r[3]!r} {r[4]!r}")
@@ -271,7 +301,7 @@ class FilterLayers(JSCSSMixin, folium.FeatureGroup):
         self.rows = rows
         self.rows_json = js_json(rows)
         self.data_json = js_json({"name": name, "legend": legend, "cluster": CLUSTER_OPTIONS, "heat": HEAT_OPTIONS,
-                                  **(front or {}), **(play or {}), "focus": focus})
+                                  **(front or {}), **(play or {}), "focus": focus, "layers": layers})
 
     def render(self, **kwargs):
         """The assets, and the script added raw (no second Jinja pass over article text)."""
