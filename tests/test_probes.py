@@ -226,3 +226,21 @@ def test_defence_army_losses_inflicted_and_a_toll_told_at_length(gazetteer):
     incs = _incs(gazetteer, "p28_defence_army.txt")
     assert incs[("Jabrayil", "2020-10-19")].sub_event_type == "Armed clash"  # 'inflicted heavy losses near Jrakan'
     assert incs[("Hadrut", "2020-10-18")].fatalities == 4  # 'four servicemen of the Azerbaijani army were killed'
+
+
+def test_a_craft_shot_down_is_the_air_strike_of_its_own_side(gazetteer):
+    incs = _incs(gazetteer, "p29_air_defence_bulletin.txt")
+    fuzuli = incs[("Fuzuli", "2020-10-20")]  # '... of the Azerbaijani Army shot down an Armenian Su-25 over ...'
+    assert (fuzuli.sub_event_type, fuzuli.actor1, fuzuli.actor2) == ("Air/drone strike", "Armenia", "Azerbaijan")
+    heli = incs[("Vardenis", "2020-10-20")]  # 'Armenia said its forces had shot down a helicopter': not Armenia's
+    assert (heli.actor1, heli.claimed_by) == ("Azerbaijan", ["Armenia"])
+    assert incs[("Goris", "2020-10-20")].actor1 == "Azerbaijan"  # 'The Armenian air defence shot down a drone'
+
+
+def test_the_side_that_was_hit_is_no_attacker(gazetteer):
+    incs = _incs(gazetteer, "p30_losses_agency.txt")
+    hadrut = incs[("Hadrut", "2020-10-21")]  # 'servicemen of the Armenian army were killed', Baku says
+    assert (hadrut.actor1, hadrut.actor2, hadrut.fatalities) == ("Azerbaijan", "Armenia", 7)
+    assert incs[("Jabrayil", "2020-10-21")].actor1 == "Azerbaijan"  # 'drones destroying Armenian tanks'
+    assert incs[("Khojavend", "2020-10-21")].actor1 == "Armenia"  # 'soldiers of the Azerbaijani forces died'
+    assert incs[("Tartar", "2020-10-21")].actor1 == "Armenia"  # 'its troops had been shelled': not its own act

@@ -22,7 +22,7 @@ from .. import dates
 from ..lexicon import Lexicon, Theatre, load
 from ..merge import TERRITORY, VIOLENT, absorb, merge_class, merge_within  # noqa: F401 - importable from here too
 from ..records import Article, Incident, Mention, Source
-from .actors import actor_at, attacker, belligerent
+from .actors import actor_at, attacker, belligerent, downed_side, victim_side
 from .clauses import blank, frame_regions, own_clause, turns
 from .places import MAX_GAP, default_theatre, mentions_per_sentence, objects_of_change, pick_places, place_ok
 from .reasons import reason
@@ -267,10 +267,20 @@ def _actor1(s: str, trig, tm, claim: list[str], places, a1_0, theatre, lex: Lexi
     """Step 6, who acted, and by which rule: named with the trigger; the opponent of the side that reports an
     attack; the side that did not hold a shelled town; the recipient of a handover; the subject of a capture; the
     opponent of a side that gave a place up."""
-    a1 = attacker(s, (tm.start(), tm.end()), lex, claim) if tm.string == s else a1_0
-    rule = "named with the trigger" if a1 else "unknown"
+    own = tm.string == s
+    down = next((m for m in lex.rx["shot_down"].finditer(s, max(0, tm.start() - 40), tm.end()) if m.end() == tm.end()
+                 or re.fullmatch(r"\s+(?:[\w-]+\s+){0,3}", s[m.end():tm.start()])), None) if own else None
+    if down:  # 'X shot down a Y drone': the downed craft's side struck
+        a1, rule = downed_side(s, down.span(), lex)
+    else:
+        a1 = attacker(s, tm.span(), lex, claim) if own else a1_0
+        rule = "named with the trigger" if a1 else "unknown"
+    hit = victim_side(s, tm.span(), lex) if own and a1 is None and trig.kind in ("attack", "clash", "casualty") \
+        else None
+    if hit and lex.opponents.get(hit):
+        a1, rule = lex.opponents[hit], f"the opponent of {hit}, the side that was hit"
     bel = [c for c in claim if belligerent(c, lex)]
-    if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel and lex.rx["own_forces"].search(
+    if a1 is None and not down and trig.kind in ("attack", "clash", "casualty") and bel and lex.rx["own_forces"].search(
             s[max(0, tm.start() - 60):tm.start()]) and not lex.rx["defensive_trigger"].fullmatch(tm.group(0)):
         a1, rule = bel[0], f"the forces of {bel[0]}, who reports it"  # 'X said its forces had killed ...'
     if a1 is None and trig.kind in ("attack", "clash", "casualty") and bel:
