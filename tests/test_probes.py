@@ -244,3 +244,19 @@ def test_the_side_that_was_hit_is_no_attacker(gazetteer):
     assert incs[("Jabrayil", "2020-10-21")].actor1 == "Azerbaijan"  # 'drones destroying Armenian tanks'
     assert incs[("Khojavend", "2020-10-21")].actor1 == "Armenia"  # 'soldiers of the Azerbaijani forces died'
     assert incs[("Tartar", "2020-10-21")].actor1 == "Armenia"  # 'its troops had been shelled': not its own act
+
+
+def test_a_death_told_after_its_wounding_is_the_wounding(gazetteer):
+    incs = _incs(gazetteer, "p31_live_blog_wounds.txt")
+    hadrut = incs[("Hadrut", "2020-10-12")]  # 'died in a hospital in Yerevan on Wednesday, two days after ...'
+    assert (hadrut.fatalities, hadrut.injured, hadrut.actor1) == (1, None, "Azerbaijan")
+    assert "Yerevan" not in {loc for loc, _ in incs}  # where he died, not where he was hit
+    assert incs[("Tartar", "2020-10-12")].fatalities is None  # '10:31 - A teacher died': a time of day, no toll
+
+
+def test_an_event_going_on_since_a_day_is_dated_by_the_report(gazetteer):
+    incs = _incs(gazetteer, "p32_translated_since.txt")
+    city = incs[("Khankendi", "2020-10-16")]  # 'is under fire ... since Tuesday': to the report's day, within a week
+    assert city.time_precision == 2
+    assert incs[("Martakert region", "2020-10-16")].time_precision == 3  # 'since 1 October': within a month
+    assert incs[("Shusha", "2020-10-15")].time_precision == 1  # 'On Thursday a drone hit ...': its own day

@@ -23,12 +23,12 @@ from ..lexicon import Lexicon, Theatre, load
 from ..merge import TERRITORY, VIOLENT, absorb, merge_class, merge_within  # noqa: F401 - importable from here too
 from ..records import Article, Incident, Mention, Source
 from .actors import actor_at, attacker, belligerent, downed_side, victim_side
-from .clauses import blank, frame_regions, own_clause, turns
+from .clauses import Clause, blank, frame_regions, own_clause, turns
 from .places import MAX_GAP, default_theatre, mentions_per_sentence, objects_of_change, pick_places, place_ok
 from .reasons import reason
 from .speech import attributions, pronoun_speaker, speakers, unique
 from .tolls import casualties
-from .triggers import main_first, trigger_spans
+from .triggers import cause_first, main_first, trigger_spans
 from .when import date_of, dates_of_antecedents, days_before_main, in_period
 
 __all__ = ["extract", "casualties", "speakers", "incident_id", "merge_class", "merge_within", "absorb",
@@ -107,7 +107,8 @@ class Discourse:
 @dataclass
 class Frame:
     """One event frame of a sentence: its text (the sentence's other frames blanked), the whole sentence, the
-    quotation's attribution if any, and the triggers outside a summary of the war, main clause first."""
+    quotation's attribution if any, the triggers outside a summary of the war, main clause first, and the clause of
+    the wounding a death is told after, if any."""
     k: int
     s: str
     whole: str
@@ -121,6 +122,7 @@ class Frame:
     trigs: list
     summary: list[tuple[int, int]]
     towns_before: int
+    cause: Clause | None = None
 
 
 def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Incident]:
@@ -171,9 +173,11 @@ def _frame(k: int, s: str, whole: str, mentions: list[Mention], partial: bool, t
         trigs = [t for t in trigs if not any(a <= t[1].start() < b for a, b in summary)]
     body = s if not said else s.replace(said, " " * len(said))
     whole_body = whole if not said else whole.replace(said, " " * len(said))
+    cause = None
     if trigs:
-        trigs = main_first(body, trigs, lex)
-    return Frame(k, s, whole, mentions, partial, said, ref, said_day, body, whole_body, trigs, summary, towns_before)
+        trigs, cause = cause_first(body, main_first(body, trigs, lex), lex)
+    return Frame(k, s, whole, mentions, partial, said, ref, said_day, body, whole_body, trigs, summary, towns_before,
+                 cause)
 
 
 def _frame_time(f: Frame, d: Discourse, lex: Lexicon):
@@ -181,7 +185,7 @@ def _frame_time(f: Frame, d: Discourse, lex: Lexicon):
     quotation's day; the paragraph's anchor moves to an explicit date."""
     w, rule = date_of(f.body, f.trigs, f.ref, d.theatre, lex)
     before_main = days_before_main(f.whole_body, own_clause(f.whole_body, f.trigs[0][1].start(), lex).start, f.ref,
-                                   lex) if f.partial and f.trigs and w is not None and not w.explicit else None
+                                   lex) if f.trigs and w is not None and not w.explicit else None
     if before_main:  # '... came six days after a missile struck Y': the main clause's day less six
         w, rule = before_main
     elif f.partial and w is not None and not w.explicit:  # a frame with no time of its own: the sentence's
@@ -253,13 +257,15 @@ def _frame_when(f: Frame, w, rule: str, occasion, d: Discourse, lex: Lexicon):
 
 def _frame_places(f: Frame, d: Discourse, lex: Lexicon) -> list[Mention]:
     """Step 4, candidate places: near a trigger (a place far from every trigger belongs to another clause) and not
-    in a clause of another event."""
+    in a clause of another event; for a death told after its wounding, the wounding's own."""
     mentions = f.mentions
     if f.trigs:
         mentions = [m for m in mentions if any(min(abs(m.start - t.end()), abs(t.start() - m.end)) <= MAX_GAP
                                                for _, t in f.trigs)]
         if not own_clause(f.body, f.trigs[0][1].start(), lex).subordinate:
             mentions = [m for m in mentions if not _in_other_event(f.body, m.start, lex)]
+    if f.cause:  # 'died in hospital in Y two days after he was wounded in X': X is where it happened
+        mentions = [m for m in mentions if f.cause.start <= m.start < f.cause.end] or mentions
     return mentions
 
 

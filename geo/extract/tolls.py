@@ -22,6 +22,10 @@ _CLAUSE_END = re.compile(r"[;:()]|\d")
 _EDGE_PUNCT = re.compile(r"^\W+|\W+$")
 
 
+_CLOCK_AFTER = re.compile(r"[:.]\d{2}\b|\s*(?:a\.?m\b|p\.?m\b|hours?\b|GMT\b|UTC\b)", re.I)
+_CLOCK_BEFORE = re.compile(r"\b\d{1,2}[:.]$")
+
+
 _AGES = re.compile(r",?\s*\b(?:aged|ages?)\s+\d+(?:\s*(?:,|and|or|to)\s*\d+)*\s*,?|\s*\(\s*\d{1,3}\s*\)", re.I)
 
 
@@ -51,6 +55,8 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
         if n is None or _YEAR_LIKE.fullmatch(m.group(0)) or _MONTH_BEFORE.search(
                 sentence[max(0, m.start() - 12):m.start()]) or _MONTH_NEXT.match(sentence[m.end():m.end() + 12]):
             continue  # 'on September 27 left three dead': a day of the month, not a toll
+        if _CLOCK_AFTER.match(sentence, m.end()) or _CLOCK_BEFORE.search(sentence[max(0, m.start() - 3):m.start()]):
+            continue  # '09:40 - A soldier died', 'at 6 am': a time of day, not a toll
         if rx["age_after"].match(sentence[m.end():m.end() + 16]) or rx["age_before"].search(
                 sentence[max(0, m.start() - 30):m.start()]):
             continue  # 'a two-year-old girl', 'aged 60 and 72': an age, not a toll
@@ -63,8 +69,8 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
             after = _CLAUSE_END.split(_AGES.sub(" ", sentence[m.end():m.end() + 80]))[0]  # 'three, aged 45 and 62, were killed
             for w in after.split()[:8]:  # 'four servicemen of the Azerbaijani army were killed'
                 w = _EDGE_PUNCT.sub("", w)
-                if rx["materiel_nouns"].fullmatch(w):
-                    break  # 'destroyed four tanks and killed dozens': the number counts the tanks
+                if rx["materiel_nouns"].fullmatch(w) or rx["time_units"].fullmatch(w):
+                    break  # 'destroyed four tanks and killed dozens', 'two days after': it counts tanks, days
                 if rx["killed"].fullmatch(w):
                     cls = "killed"
                 elif rx["injured"].fullmatch(w):
@@ -79,5 +85,7 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
                *rx["single_casualty_after"].finditer(sentence), *rx["single_casualty_far"].finditer(sentence)]
     for m in singles:
         cls = "killed" if rx["killed"].fullmatch(m.group("cls")) or m.group("cls").lower() == "killing" else "injured"
+        if cls == "injured" and rx["death_of_wounds"].search(m.group(0)):
+            continue  # 'a man died two days after he was wounded': the wounded is the dead
         found.setdefault(cls, 1)
     return found.get("killed"), found.get("injured")

@@ -73,6 +73,19 @@ def dates_of_antecedents(body: str, places: list, ref, lex: Lexicon) -> dict:
     return {}
 
 
+def _ongoing_since(text: str, w, ref, lex: Lexicon):
+    """(date, rule) of an event told as going on since the clause's only time ('under fire since Sunday'): the day of
+    the report, within a week or a month of that start; None when the clause names another time."""
+    m = lex.rx["ongoing_since"].search(text)
+    if not m or w.background or w.day > ref:
+        return None
+    other = dates.resolve(blank(text, [m.span()]), ref)
+    if other is None or other.explicit:
+        return None
+    return (dates.When(ref, 2 if (ref - w.day).days <= 7 else 3, explicit=True),
+            f"'{m.group(0)}': going on to the report's day, from {w.day.isoformat()}")
+
+
 def date_of(body: str, trigs: list, ref, theatre: Theatre | None, lex: Lexicon):
     """(date, rule): the time of the trigger's own clause and the main clause, never of another event's clause;
     an event told against a truce takes the truce's start."""
@@ -90,6 +103,9 @@ def date_of(body: str, trigs: list, ref, theatre: Theatre | None, lex: Lexicon):
     w = dates.resolve(blank(body, foreign), ref)
     if w is None:
         return None, ""
+    ongoing = _ongoing_since(blank(body, foreign), w, ref, lex) if w.explicit else None
+    if ongoing:
+        return ongoing
     if w.explicit:
         left = f"; times of {len(foreign)} other clause(s) left to their events" if foreign else ""
         return w, f"a time expression of its clause{left}"
