@@ -260,3 +260,13 @@ def test_an_event_going_on_since_a_day_is_dated_by_the_report(gazetteer):
     assert city.time_precision == 2
     assert incs[("Martakert region", "2020-10-16")].time_precision == 3  # 'since 1 October': within a month
     assert incs[("Shusha", "2020-10-15")].time_precision == 1  # 'On Thursday a drone hit ...': its own day
+
+
+def test_a_fall_to_a_side_a_war_entering_a_week_a_toll_of_the_attack_and_an_adviser(gazetteer):
+    incs = _incs(gazetteer, "p33_wire_fall_and_tolls.txt")
+    assert incs[("Goris", "2020-11-03")].sub_event_type == "Shelling/artillery/missile attack"  # 'entered its week'
+    fall = incs[("hin Shen", "2020-11-02")]  # 'fell to Azerbaijani forces': the side it fell to took it
+    assert (fall.sub_event_type, fall.actor1) == ("Government regains territory", "Azerbaijan")
+    assert incs[("Khojavend", "2020-11-02")].fatalities == 3  # '... lost their lives as a result of the attack'
+    barda = incs[("Barda", "2020-11-02")]  # '..., said NAME, an adviser to Azerbaijan's prosecutor general'
+    assert (barda.claimed_by, barda.actor1) == (["Azerbaijan"], "Armenia")

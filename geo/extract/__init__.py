@@ -297,11 +297,13 @@ def _actor1(s: str, trig, tm, claim: list[str], places, a1_0, theatre, lex: Lexi
         other = [v.get("default_actor") for k, v in theatre.sides.items() if held and k != held]
         a1 = other[0] if len(other) == 1 else None  # a town is shelled by the side that does not hold it
         rule = "the side that did not hold the place before the period" if a1 else rule
-    to = re.match(r"\s+(?:\w+\s+){0,4}?to\s+(?:the\s+)?", s[tm.end():]) if trig.kind == "transfer" else None
-    if to:  # 'handed over X to Azerbaijan': the recipient is the one that takes control
+    to = re.match(r"\s+(?:\w+\s+){0,4}?to\s+(?:the\s+)?", s[tm.end():]) if trig.kind == "transfer" else \
+        re.match(r"\s+(?:the\s+)?", s[tm.end():]) if trig.kind == "capture" and re.search(
+            r"\bto$", tm.group(0), re.I) else None
+    if to:  # 'handed over X to Azerbaijan', 'X fell to the Y army': the recipient is the one that takes control
         rec = [a for a in actor_at(s[tm.end() + to.end():tm.end() + to.end() + 30], lex) if belligerent(a[2], lex)]
         if rec and rec[0][0] == 0:
-            a1, rule = rec[0][2], "the recipient of the handover"
+            a1, rule = rec[0][2], "the side the place went to"
     if a1 is None and trig.kind in ("capture", "transfer"):
         subj = [a for a in actor_at(s[:tm.start()], lex) if belligerent(a[2], lex)
                 and not re.search(r"\b(?:of|from|to|by|against|with|between|and)\s+(?:the\s+)?$",
@@ -380,8 +382,10 @@ def _read_frame(f: Frame, d: Discourse, lex: Lexicon) -> None:
     if not any(pr == 1 for _, pr in places):
         d.pending = (trig, tm, when, claim, None, when_rule)
     if not places:
-        if len(carried) == 1 and (fat is not None or inj is not None) and trig.kind == "casualty":
-            for inc in carried:  # 'Two people died.' after the strike just told
+        told = trig.kind == "casualty" or re.search(r"\b(?:the|this|that)\s+(?:[\w-]+\s+)?$",
+                                                     s[max(0, tm.start() - 25):tm.start()], re.I)
+        if len(carried) == 1 and (fat is not None or inj is not None) and told:
+            for inc in carried:  # 'Two people died.', '... as a result of the attack' after the strike just told
                 inc.fatalities = inc.fatalities if inc.fatalities is not None else fat
                 inc.injured = inc.injured if inc.injured is not None else inj
                 inc.evidence.append(d.as_written[f.k])

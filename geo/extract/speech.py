@@ -55,6 +55,8 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
             r"^[\s,]*(?:the|a|an)?\s*$", sentence[v.end():a[0]]) is not None]
         after = after or [a for a in actors if 0 <= a[0] - v.end() <= 25 and rx["speaker_nouns"].search(
             sentence[a[1]:a[1] + 40])]
+        after = after or [a for a in actors if 0 <= a[0] - v.end() <= 90 and rx["appositive_speaker"].fullmatch(
+            sentence, v.end(), a[0])]  # '..., said NAME, an adviser to X's president'
         into += [a[2] for a in after[:1]]
     return unique(claim), unique([d for d in deny if d not in claim])
 
