@@ -270,3 +270,11 @@ def test_a_fall_to_a_side_a_war_entering_a_week_a_toll_of_the_attack_and_an_advi
     assert incs[("Khojavend", "2020-11-02")].fatalities == 3  # '... lost their lives as a result of the attack'
     barda = incs[("Barda", "2020-11-02")]  # '..., said NAME, an adviser to Azerbaijan's prosecutor general'
     assert (barda.claimed_by, barda.actor1) == (["Azerbaijan"], "Armenia")
+
+
+def test_a_speaker_before_a_colon_and_places_that_came_under_fire(gazetteer):
+    incs = _incs(gazetteer, "p34_headlines_colon.txt")
+    assert incs[("Martakert", "2020-10-19")].claimed_by == ["Nagorno-Karabakh"]  # 'Artsakh Defence Army: ...'
+    fuzuli = incs[("Fuzuli", "2020-10-19")]  # 'Armenian positions ... came under fire': no clause of another event
+    assert (fuzuli.actor1, fuzuli.claimed_by) == ("Azerbaijan", ["Azerbaijan"])
+    assert ("Talish", "2020-10-19") in incs  # '... came under fire again', with no time of its own

@@ -17,12 +17,15 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
     if "media" in may and rx["media"].search(sentence) or "media_reported" in may and rx["media_reported"].search(
             sentence):
         claim.append("Media")
-    if "aliases" not in may or "speech_verbs" not in may:
+    colon = rx["colon_speaker"].match(sentence) if "aliases" in may else None
+    if "aliases" not in may or "speech_verbs" not in may and not colon:
         return unique(claim), []  # no party, or no verb of speech: only the media can claim
     actors = [a for a in actor_at(sentence, lex, ("state", "adjective", "metonym", "person"))
               if lex.actors[a[2]]["type"] in ("state", "non_state")]
     if not actors:
         return unique(claim), []
+    if colon:  # 'Armenian MoD: enemy drones struck X'
+        claim += [a[2] for a in actors if a[1] <= colon.end()][:1]
     claim += [a[2] for a in actors if _CLAIM_NOUN.match(sentence, a[1])]  # "Baku's accusation that ..."
     for v in rx["speech_verbs"].finditer(sentence):
         verb = v.group(0).lower()
