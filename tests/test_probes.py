@@ -278,3 +278,11 @@ def test_a_speaker_before_a_colon_and_places_that_came_under_fire(gazetteer):
     fuzuli = incs[("Fuzuli", "2020-10-19")]  # 'Armenian positions ... came under fire': no clause of another event
     assert (fuzuli.actor1, fuzuli.claimed_by) == ("Azerbaijan", ["Azerbaijan"])
     assert ("Talish", "2020-10-19") in incs  # '... came under fire again', with no time of its own
+
+
+def test_days_told_against_the_last_date_and_a_side_that_lost_servicemen(gazetteer):
+    incs = _incs(gazetteer, "p35_ministry_sequence.txt")
+    assert ("Ağdam", "2020-10-18") in incs  # 'On the same day', after 'On October 18' in the paragraph before
+    assert ("Goranboy", "2020-10-19") in incs  # 'The next day'
+    jab = incs[("Jabrayil", "2020-10-21")]  # 'In the battles ..., the Armenian side lost 15 servicemen'
+    assert (jab.fatalities, jab.actor1) == (15, "Azerbaijan")

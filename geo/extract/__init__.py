@@ -29,7 +29,7 @@ from .reasons import reason
 from .speech import attributions, pronoun_speaker, speakers, unique
 from .tolls import casualties
 from .triggers import cause_first, main_first, trigger_spans
-from .when import date_of, dates_of_antecedents, days_before_main, in_period
+from .when import date_of, dates_of_antecedents, days_before_main, days_from_told, in_period
 
 __all__ = ["extract", "casualties", "speakers", "incident_id", "merge_class", "merge_within", "absorb",
            "VIOLENT", "TERRITORY"]
@@ -87,8 +87,8 @@ def _last_town(named: list[tuple[str, list[Mention]]], lex: Lexicon, theatre) ->
 @dataclass
 class Discourse:
     """What the article has told so far, shared by the steps over its sentences: the speaker who goes on speaking,
-    the settlements 'the town' may refer to, the paragraph's last date, the incidents just told (for 'it denied',
-    'also' and a toll in the next sentence) and a trigger whose place the next sentence may name."""
+    the settlements 'the town' may refer to, the paragraph's last date and the article's, the incidents just told
+    (for 'it denied', 'also' and a toll in the next sentence) and a trigger whose place the next sentence may name."""
     published: date
     theatre: Theatre | None
     src: Source
@@ -102,6 +102,7 @@ class Discourse:
     pending: tuple | None = None
     anchor: dates.When | None = None
     anchor_rule: str = ""
+    told: dates.When | None = None
 
 
 @dataclass
@@ -182,7 +183,7 @@ def _frame(k: int, s: str, whole: str, mentions: list[Mention], partial: bool, t
 
 def _frame_time(f: Frame, d: Discourse, lex: Lexicon):
     """Step 2, time: the trigger's own clause, else a span before the main clause's day, else the sentence's; a
-    quotation's day; the paragraph's anchor moves to an explicit date."""
+    quotation's day; a day told against the last date told; the paragraph's anchor moves to an explicit date."""
     w, rule = date_of(f.body, f.trigs, f.ref, d.theatre, lex)
     before_main = days_before_main(f.whole_body, own_clause(f.whole_body, f.trigs[0][1].start(), lex).start, f.ref,
                                    lex) if f.trigs and w is not None and not w.explicit else None
@@ -193,8 +194,11 @@ def _frame_time(f: Frame, d: Discourse, lex: Lexicon):
                           d.theatre, lex)
     if f.said_day and w is not None and not w.explicit:
         w, rule = dates.When(w.day, w.precision, explicit=True), "the quoted speaker's day"
+    told = days_from_told(f.body, d.told, lex) if w is not None and d.told else None
+    if told:  # 'on the same day', 'the next day': against the last date told, not the report's
+        w, rule = told
     if w is not None and w.explicit and not w.background:
-        d.anchor, d.anchor_rule = w, rule
+        d.anchor, d.anchor_rule, d.told = w, rule, w
     return w, rule
 
 

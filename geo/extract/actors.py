@@ -51,13 +51,15 @@ def attacker(sentence: str, trig_span: tuple[int, int], lex: Lexicon, claimed: l
 
 def victim_side(sentence: str, trig_span: tuple[int, int], lex: Lexicon) -> str | None:
     """The side that was hit, named with the trigger: before victims or targets told as hit ('X soldiers were killed',
-    'X troops suffered losses') or after a verb of harm ('drones destroying X positions'); its opponent acted."""
+    'in the battles, the X side lost 15 servicemen') or after a verb of harm ('drones destroying X positions'); its
+    opponent acted."""
     t0, t1 = trig_span
     for a in actor_at(sentence, lex):
         if not belligerent(a[2], lex):
             continue
-        if a[1] <= t0 and t0 - a[1] <= 80 and not re.search(r"[;:]", sentence[a[1]:t0]) \
-                and lex.rx["victim_after"].match(sentence, a[1]):
+        near = a[1] <= t0 and t0 - a[1] <= 80 and not re.search(r"[;:]", sentence[a[1]:t0]) or \
+            t1 <= a[0] <= t1 + 80 and not re.search(r"[;:]", sentence[t1:a[0]])
+        if near and lex.rx["victim_after"].match(sentence, a[1]):
             return a[2]
         if t0 <= a[0] <= t1 + 60 and not re.search(r"[,;:]", sentence[t1:a[0]]) \
                 and lex.rx["victim_before"].search(sentence[max(t0, a[0] - 40):a[0]]) \

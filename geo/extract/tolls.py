@@ -36,6 +36,11 @@ def _number(tok: str, words: dict) -> int | None:
     return words.get(t)
 
 
+def _people_next(sentence: str, at: int, rx) -> bool:
+    """Whether the number at `at` counts people ('lost 15 servicemen'), not things ('lost two tanks')."""
+    return any(rx["people_nouns"].fullmatch(_EDGE_PUNCT.sub("", w)) for w in sentence[at:at + 30].split()[:2])
+
+
 def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
     """(fatalities, injured) this sentence reports for one incident; cumulative tolls give (None, None).
 
@@ -64,7 +69,8 @@ def casualties(sentence: str, lex: Lexicon) -> tuple[int | None, int | None]:
             continue  # 'a town of about 20,000': its people, not its dead
         before = sentence[max(0, m.start() - 40):m.start()]
         cls = ("killed" if "casualty_lead_killed" in may and rx["casualty_lead_killed"].search(before) else
-               "injured" if "casualty_lead_injured" in may and rx["casualty_lead_injured"].search(before) else None)
+               "injured" if "casualty_lead_injured" in may and rx["casualty_lead_injured"].search(before) else
+               "killed" if rx["casualty_lead_lost"].search(before) and _people_next(sentence, m.end(), rx) else None)
         if cls is None:
             after = _CLAUSE_END.split(_AGES.sub(" ", sentence[m.end():m.end() + 80]))[0]  # 'three, aged 45 and 62, were killed
             for w in after.split()[:8]:  # 'four servicemen of the Azerbaijani army were killed'

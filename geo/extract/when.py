@@ -73,6 +73,22 @@ def dates_of_antecedents(body: str, places: list, ref, lex: Lexicon) -> dict:
     return {}
 
 
+def days_from_told(text: str, told, lex: Lexicon):
+    """(date, rule) of a day told against the last date the article gave ('on the same day', 'the next day', 'two
+    days later'): that date or so many days after it; None when the text names a time of its own."""
+    m = lex.rx["told_day_relative"].search(text)
+    if not m:
+        return None
+    other = dates.resolve(blank(text, [m.span()]), told.day)
+    if other is None or other.explicit:
+        return None
+    n = (m.group("n") or "").lower()
+    days = 0 if m.group("same") else 1 if m.group("next") or n in ("a", "one") else \
+        int(n) if n.isdigit() else lex.rules["number_words"].get(n, 0)
+    return (dates.When(told.day + timedelta(days=days), told.precision, explicit=True),
+            f"'{m.group(0)}': the last date told ({told.day.isoformat()}) and {days} day(s)")
+
+
 def _ongoing_since(text: str, w, ref, lex: Lexicon):
     """(date, rule) of an event told as going on since the clause's only time ('under fire since Sunday'): the day of
     the report, within a week or a month of that start; None when the clause names another time."""
