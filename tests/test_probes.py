@@ -288,9 +288,11 @@ def test_days_told_against_the_last_date_and_a_side_that_lost_servicemen(gazette
     assert (jab.fatalities, jab.actor1) == (15, "Azerbaijan")
 
 
-def test_once_again_opens_no_clause_and_a_display_is_a_venue(gazetteer):
+def test_once_again_opens_no_clause_and_a_display_or_a_burial_is_a_venue(gazetteer):
     incs = _incs(gazetteer, "p36_agency_once_again.txt")
     terter = incs[("Tartar", "2020-10-24")]  # 'Yesterday, ... once again shelled the city of Terter, ...'
     assert (terter.actor1, terter.fatalities) == ("Armenia", 1)
     assert "Yerevan" not in {loc for loc, _ in incs}  # '... were displayed in Yerevan': where they were shown
     assert incs[("Syunik", "2020-10-24")].actor1 == "Azerbaijan"
+    assert incs[("Fuzuli", "2020-10-24")].fatalities == 4  # '... were buried in Ganja': a funeral, no place of it
+    assert "Ganja" not in {loc for loc, _ in incs}
