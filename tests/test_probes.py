@@ -296,3 +296,10 @@ def test_once_again_opens_no_clause_and_a_display_or_a_burial_is_a_venue(gazette
     assert incs[("Syunik", "2020-10-24")].actor1 == "Azerbaijan"
     assert incs[("Fuzuli", "2020-10-24")].fatalities == 4  # '... were buried in Ganja': a funeral, no place of it
     assert "Ganja" not in {loc for loc, _ in incs}
+
+
+def test_fire_opened_on_a_place_from_the_direction_of_another(gazetteer):
+    incs = _incs(gazetteer, "p37_translated_fire_opened.txt")
+    goris = incs[("Goris", "2020-10-13")]  # 'fire was opened on Goris from the direction of ... Zangilan district'
+    assert (goris.sub_event_type, goris.actor1) == ("Shelling/artillery/missile attack", "Azerbaijan")
+    assert "Zangilan" not in {loc for loc, _ in incs}  # where the fire came from, not where it fell

@@ -72,8 +72,9 @@ def pick_places(sentence: str, mentions: list[Mention], lex: Lexicon, theatre,
     directed = [m for m in ok if lex.rx["observer_direction"].search(sentence[max(0, m.start - 60):m.start])]
     directed += [b for a, b in zip(ok, ok[1:]) if a in directed and b not in directed  # 'direction of A and B'
                  and _LISTED.fullmatch(sentence[a.end:b.start])]
-    if directed:
+    if directed and (heard or len(directed) == len(ok)):  # 'fired on X from the direction of Y': Y is the origin
         return [(m, max(2, m.place.geo_precision)) for m in directed]
+    ok = [m for m in ok if m not in directed]
     precise = [m for m in ok if m.place.geo_precision == 1]
     refs = [m for m in precise if lex.rx["reference_point"].search(sentence[max(0, m.start - 50):m.start])]
     if refs and len(refs) < len(precise):  # 'Shusha, which lies 15 km south of X': X only situates Shusha
