@@ -386,9 +386,9 @@ def _read_frame(f: Frame, d: Discourse, lex: Lexicon) -> None:
     if not any(pr == 1 for _, pr in places):
         d.pending = (trig, tm, when, claim, None, when_rule)
     if not places:
-        told = trig.kind == "casualty" or re.search(r"\b(?:the|this|that)\s+(?:[\w-]+\s+)?$",
-                                                     s[max(0, tm.start() - 25):tm.start()], re.I)
-        if len(carried) == 1 and (fat is not None or inj is not None) and told:
+        refers = trig.kind == "casualty" or re.search(r"\b(?:the|this|that)\s+(?:[\w-]+\s+)?$",
+                                                       s[max(0, tm.start() - 25):tm.start()], re.I)
+        if len(carried) == 1 and (fat is not None or inj is not None) and refers:
             for inc in carried:  # 'Two people died.', '... as a result of the attack' after the strike just told
                 inc.fatalities = inc.fatalities if inc.fatalities is not None else fat
                 inc.injured = inc.injured if inc.injured is not None else inj

@@ -56,16 +56,16 @@ def main_first(body: str, trigs: list, lex: Lexicon) -> list:
     return trigs
 
 
-
 def cause_first(body: str, trigs: list, lex: Lexicon):
     """(triggers, clause of the cause or None): a death in the main clause told 'N days after' the wounding or the
     strike that caused it ('died on Tuesday, two days after he was wounded in X'): that cause is the event, read
     first, in its own clause; the death is its toll."""
     if not lex.rx["death_of_wounds"].fullmatch(trigs[0][1].group(0)):
         return trigs, None
-    for i, (t, m) in enumerate(trigs):
+    for i, (_, m) in enumerate(trigs):
         c = own_clause(body, m.start(), lex)
-        if c.subordinate and m.start() > trigs[0][1].start() and re.match(r"\s*(?:after|since)\b", body[c.start:], re.I) \
+        after = re.match(r"\s*(?:after|since)\b", body[c.start:], re.I)
+        if c.subordinate and after and m.start() > trigs[0][1].start() \
                 and lex.rx["relative_span"].search(body[max(0, c.start - 40):c.start]):
             return [trigs[i], *trigs[:i], *trigs[i + 1:]], c
     return trigs, None
