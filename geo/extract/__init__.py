@@ -194,7 +194,7 @@ def _frame_time(f: Frame, d: Discourse, lex: Lexicon):
                           d.theatre, lex)
     if f.said_day and w is not None and not w.explicit:
         w, rule = dates.When(w.day, w.precision, explicit=True), "the quoted speaker's day"
-    told = days_from_told(f.body, d.told, lex) if w is not None and d.told else None
+    told = days_from_told(f.body, d.told, lex) if f.trigs and w is not None and d.told else None
     if told:  # 'on the same day', 'the next day': against the last date told, not the report's
         w, rule = told
     if w is not None and w.explicit and not w.background:
