@@ -62,25 +62,22 @@ def fatalities_chart(sel: Selection, height: int = 140):
 
 def actors_chart(sel: Selection, top: int = 8):
     """Incidents by actor, acting or targeted, the ``top`` most frequent (an incident counts for each of its two)."""
-    import altair as alt
-    import pandas as pd
-
-    df = pd.DataFrame(sel.per_actor()[:top], columns=["actor", "incidents"])
-    return alt.Chart(df).mark_bar(color="#566573").encode(
-        y=alt.Y("actor:N", title=None, sort="-x", axis=alt.Axis(labelLimit=160)),
-        x=alt.X("incidents:Q", title="incidents", axis=alt.Axis(tickMinStep=1)),
-        tooltip=["actor:N", "incidents:Q"],
-    ).properties(height=max(60, 22 * len(df)), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return _ranked(sel.per_actor()[:top], "actor", "#566573")
 
 
 def regions_chart(sel: Selection, top: int = 8):
     """Incidents by region (the place's first-level area), the ``top`` most frequent."""
+    return _ranked(sel.per_region()[:top], "region", "#7d6608")
+
+
+def _ranked(rows: list[dict], name: str, color: str):
+    """Horizontal bars of incidents per `name`, most first."""
     import altair as alt
     import pandas as pd
 
-    df = pd.DataFrame(sel.per_region()[:top], columns=["region", "incidents"])
-    return alt.Chart(df).mark_bar(color="#7d6608").encode(
-        y=alt.Y("region:N", title=None, sort="-x", axis=alt.Axis(labelLimit=160)),
+    df = pd.DataFrame(rows, columns=[name, "incidents"])
+    return alt.Chart(df).mark_bar(color=color).encode(
+        y=alt.Y(f"{name}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=160)),
         x=alt.X("incidents:Q", title="incidents", axis=alt.Axis(tickMinStep=1)),
-        tooltip=["region:N", "incidents:Q"],
+        tooltip=[f"{name}:N", "incidents:Q"],
     ).properties(height=max(60, 22 * len(df)), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
