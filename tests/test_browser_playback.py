@@ -140,3 +140,14 @@ def test_a_week_window_and_the_slider_pick_what_is_shown_and_all_brings_every_da
         (date.fromisoformat(paused["day"]) - timedelta(days=6)).isoformat(), paused["day"])
     frame.click(".playback-all")
     assert frame.evaluate(STATE_JS)["markers"] == _count("0000", "9999")
+
+
+def test_a_click_on_a_control_area_says_who_holds_it_and_which_places_the_reports_moved(frame):
+    """Barda, far from any incident, lies in the Azerbaijani-held area, into which the capture moved Fuzuli."""
+    x, y = frame.evaluate("(() => { const p = window.map_div.latLngToContainerPoint([40.3744, 47.1267]);"
+                          " return [p.x, p.y]; })()")
+    box = frame.frame_element().bounding_box()
+    frame.page.mouse.click(box["x"] + x, box["y"] + y)
+    frame.wait_for_selector(".control-popup", timeout=TIMEOUT_MS)
+    text = frame.evaluate("document.querySelector('.control-popup').innerText")
+    assert "confirmed" in text and f"Fuzuli, since {CAPTURE.isoformat()} (1 report)" in text, text

@@ -8,7 +8,7 @@ import pytest
 
 import json
 
-from geo.map import build_map, filter_layers, front_features, front_steps
+from geo.map import build_map, filter_layers, front_data, front_features, front_steps
 from map_util import STUB_FEATURES, fixture_incident, render
 
 
@@ -49,6 +49,15 @@ def test_playback_gets_the_front_of_each_day_it_changed():
     assert data["control"]["name"] == "Control areas as of 2020-10-20"  # the end date's, shown when not playing
     assert data["hatches"] == [["hatch-armenian", "#c0392b"], ["hatch-azerbaijani", "#2471a3"]]  # every day's
     assert "steps" not in json.loads(filter_layers([fixture_incident()], front=held, sides=sides).data_json)
+
+
+def test_a_control_area_lists_the_places_the_reports_moved_into_it():
+    area = {**STUB_FEATURES[1], "properties": {**STUB_FEATURES[1]["properties"], "evidence": [
+        {"place": "Shusha", "since": "2020-11-08", "reports": [{}, {}, {}]},
+        {"place": "Fuzuli", "since": "2020-10-17", "reports": [{}]}]}}
+    data = front_data([STUB_FEATURES[0], area], {}, "2020-11-20")
+    held, claimed = (f["properties"]["places"] for f in data["control"]["data"]["features"])
+    assert held == [] and claimed == [["Fuzuli", "2020-10-17", 1], ["Shusha", "2020-11-08", 3]]
 
 
 def test_real_frontline_module_when_present():

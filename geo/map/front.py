@@ -64,7 +64,8 @@ def _side_color(sides: dict, key: str) -> str:
 
 def front_data(features: list[dict], sides: dict, day: str | None, steps: list[tuple[str, list[dict]]] = ()) -> dict:
     """Control areas (held solid, claimed hatched) and the front line as the data geo.map.layers draws, each
-    a toggleable layer with its style in its properties; {} when there are none. With ``steps`` (front_steps'),
+    a toggleable layer with its style in its properties, an area with the places the reports moved into it
+    ([place, since, reports], for its popup); {} when there are none. With ``steps`` (front_steps'),
     ``steps`` holds each day's own, which the playback control shows as it goes through the days."""
     out = _front_layers(features, sides, day)
     shown = [[d, _front_layers(f, sides, d)] for d, f in steps]
@@ -95,8 +96,10 @@ def _front_layers(features: list[dict], sides: dict, day: str | None) -> dict:
                                           "fillColor": f"url(#hatch-{side})", "fillOpacity": 1}
             else:
                 status, style = "confirmed", {"color": color, "weight": 1, "fillColor": color, "fillOpacity": 0.22}
+            moved = sorted(([str(e.get("place", "")), e.get("since") or "", len(e.get("reports") or [])]
+                            for e in p.get("evidence") or []), key=lambda x: (x[1], x[0]))
             feats.append({"type": "Feature", "geometry": f["geometry"],
-                          "properties": {"label": f"{name}: {status}", "style": style}})
+                          "properties": {"label": f"{name}: {status}", "style": style, "places": moved}})
         out["hatches"] = [[f"hatch-{p}", _side_color(sides, p)] for p in sorted(patterns)]
         out["control"] = {"name": f"Control areas{suffix}", "data": {"type": "FeatureCollection", "features": feats}}
     if line:

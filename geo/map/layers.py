@@ -146,6 +146,20 @@ window.geoLayers = (function (map, control) {
             layer.bindTooltip(span, {sticky: true});
         }
     }
+    function explained(feature, layer) {
+        // a click on an area: who holds it, and each place the reports moved into it, since when, on how many
+        var p = feature.properties || {}, div = document.createElement('div'), places = p.places || [];
+        var line = function (text, tag) { var e = document.createElement(tag || 'div'); e.textContent = text;
+                                          div.appendChild(e); };
+        line(p.label || '', 'b');
+        line(places.length ? 'Places the reports moved here:' : 'No report moved a place here: held as before the war.');
+        places.forEach(function (x) {
+            line(x[0] + (x[1] ? ', since ' + x[1] : '') + ' (' + x[2] + (x[2] === 1 ? ' report)' : ' reports)'));
+        });
+        if (places.length) line('Each report is listed in "Who holds what, and why" below the map.', 'i');
+        div.className = 'control-popup';
+        layer.bindPopup(div, {maxWidth: 320});
+    }
     function style(feature) { return feature.properties.style; }
     function days(first, last) {
         var out = [], d = new Date(first + 'T00:00:00Z'), end = new Date(last + 'T00:00:00Z');
@@ -155,7 +169,7 @@ window.geoLayers = (function (map, control) {
     function frontLayers(d) {
         var out = [];
         if (d.control) out.push({key: 'control', name: d.control.name, show: true,
-                                 layer: L.geoJson(d.control.data, {style: style, interactive: false})});
+                                 layer: L.geoJson(d.control.data, {style: style, onEachFeature: explained})});
         if (d.line) out.push({key: 'line', name: d.line.name, show: true,
                               layer: L.geoJson(d.line.data, {style: style, onEachFeature: labelled})});
         return out;
