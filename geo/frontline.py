@@ -102,7 +102,7 @@ class FrontSnapshot:
 @dataclass(frozen=True)
 class _Place:
     geonameid: int
-    name: str
+    name: str  # as the map shows it (geo.gazetteer.display), in the evidence tables too
     lat: float
     lon: float
     admin1: str | None
@@ -155,7 +155,7 @@ class _Setup:
             pt = Point(p.lon, p.lat)
             side = next((s for s, g in self.base.items() if g.covers(pt)), None) or \
                 min(self.base, key=lambda s: self.base[s].distance(pt))
-            places.append(_Place(p.geonameid, p.name, p.lat, p.lon, p.admin1, side))
+            places.append(_Place(p.geonameid, gaz.display_name(p), p.lat, p.lon, p.admin1, side))
         self.places = tuple(places)
         self.by_id = {p.geonameid: i for i, p in enumerate(places)}
         extent = box(x0 - 1, y0 - 1, x1 + 1, y1 + 1)

@@ -171,7 +171,11 @@ def test_a_link_to_one_incident_opens_on_it_with_its_popup_open(page, app):
     page.screenshot(path=str(ARTIFACTS / "map_incident_link.png"))
 
 def _pick_row(page, k: int) -> None:
-    """Tick row k of the incidents table (drawn on a canvas: its row-marker column, by position)."""
+    """Tick row k of the incidents table (drawn on a canvas: its row-marker column, by position), once the app's
+    script has run (a pick reruns it and draws the table anew)."""
+    page.wait_for_function("document.querySelector('[data-testid=\"stApp\"]').getAttribute("
+                           "'data-test-script-state') === 'notRunning'", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)  # the last deltas of the run laid out
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
