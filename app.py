@@ -16,10 +16,10 @@ import streamlit as st
 
 from geo import paths, store
 from geo.export import ATTRIBUTION
-from geo.map import (LAYERS_RE, LAYERS_URL, MARKER_LIMIT, Filters, Focus, IncidentTable, actors_chart, base_map, control_evidence,
-                     fatalities_chart, filter_layers, find_focus, front_features, front_steps, in_selection,
-                     load_theatre, map_mode, read_geojson, regions_chart, snapshot_metadata, table_rows,
-                     timeline_chart, to_csv, to_geojson, to_gpkg)
+from geo.map import (LAYERS_RE, LAYERS_URL, MARKER_LIMIT, Filters, Focus, IncidentTable, actors_chart, base_map,
+                     control_evidence, fatalities_chart, filter_layers, find_focus, front_features, front_steps,
+                     in_selection, load_theatre, map_mode, read_geojson, regions_chart, snapshot_metadata,
+                     table_rows, timeline_chart, to_csv, to_geojson, to_gpkg)
 
 SAMPLE = paths.SAMPLE
 TABLE_ROWS = 2000  # rows in the table; the exports hold every filtered incident
@@ -282,9 +282,9 @@ def _map(bounds: list[list[float]], layers, focus: Focus | None = None) -> None:
 
     streamlit-folium keeps the open map while its script is unchanged (the base map depends on the
     database only) and replaces the feature groups in it. The view and the layers switched on or off are
-    returned so the URL keeps them; a pan reruns this fragment only. Centre and zoom are handed back only when the base map is new (first load,
-    another database) or a link points at another incident (``focus``: then on it, close up), so that a rerun
-    never moves the map under the user's hand.
+    returned so the URL keeps them; a pan reruns this fragment only. Centre and zoom are handed back only when
+    the base map is new (first load, another database) or a link points at another incident (``focus``: then on
+    it, close up), so that a rerun never moves the map under the user's hand.
     """
     from streamlit_folium import st_folium
 

@@ -11,11 +11,10 @@ import gc
 import json
 from pathlib import Path
 
-
 from geo.records import Mention, Place
 
-from .display import display_name, english_name, name_incidents  # noqa: F401 - importable from here
 from .cli import add_resolve_args, main_resolve, match_record, run_resolve
+from .display import display_name, english_name, name_incidents  # noqa: F401 - importable from here
 from .mentions import MIN_MENTION_LEN, VARIANT_MIN_KEY, Mentions, SpanKey, load_marks
 from .names import FUZZY_MIN_LEN, FUZZY_THRESHOLD, MIN_KEY_LEN, Match, Names, Stopwords, load_stopwords, loose_key
 from .normalize import fold, fold_text, haversine_km, key, normalize
@@ -52,6 +51,7 @@ class Gazetteer(Names, Ranker, Mentions):
         self._districts: dict[str, str] | None = None
         self._stkeys: dict[str, list[int]] | None = None
         self._small_variants: dict[str, str | None] = {}  # capitalised run -> its small-variant span key, or None
+        self._gid_index: dict[int, int] | None = None  # geonameid -> index of its first place
         super().__init__(features)
 
     @classmethod
@@ -112,7 +112,7 @@ class Gazetteer(Names, Ranker, Mentions):
         return None if i is None else self.all_places[i]
 
     def _index_of(self) -> dict[int, int]:
-        if getattr(self, "_gid_index", None) is None:
+        if self._gid_index is None:
             self._gid_index = {}
             for i, p in enumerate(self.all_places):
                 self._gid_index.setdefault(p.geonameid, i)

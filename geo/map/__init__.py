@@ -1,9 +1,9 @@
 """What the app shows, as plain functions, one feature a module (as folium's plugins are).
 
 `selection` (filters over columns), `html` (all escaping), `popups`, `cells` (clustering on the
-server), `incidents` (the incident rows), `front` (control areas and the front line), `legend`, `focus` (a link to one incident), `layers`
-(what a filter changes, swapped into the open map),
-`basemap`, `chart` (timeline, fatalities, actors), `downloads`, `offline` (assets served by the app) and `figure`
+server), `incidents` (the incident rows), `front` (control areas and the front line), `legend`, `focus` (a
+link to one incident), `layers` (what a filter changes, swapped into the open map), `basemap`, `chart`
+(timeline, fatalities, actors, regions), `downloads`, `offline` (assets served by the app) and `figure`
 (the map put together). Kept out of `app.py` so that everything handed to Streamlit can be tested
 without a browser. Only this package and `app.py` import folium, altair or streamlit.
 """
@@ -27,5 +27,6 @@ __all__ = ["BASEMAP", "MARKER_LIMIT", "MAX_CELLS", "Cell", "aggregate", "cell_ro
            "ACLED_COLUMNS", "EXTRA_COLUMNS", "acled_rows", "snapshot_metadata", "table_rows", "to_csv", "to_geojson",
            "to_gpkg", "base_map", "build_map", "filter_layers", "load_theatre", "front_data", "front_features",
            "front_steps", "control_evidence", "esc", "js_json", "FOCUS_ZOOM", "Focus", "find_focus", "in_selection",
-           "FilterLayers", "MapSlot", "LAYERS_RE", "LAYERS_URL", "incident_rows", "legend_html", "popup_html", "tooltip_html", "Filters", "IncidentTable",
-           "Selection", "actors_of", "as_selection", "filter_incidents", "read_geojson"]
+           "FilterLayers", "MapSlot", "LAYERS_RE", "LAYERS_URL", "incident_rows", "legend_html", "popup_html",
+           "tooltip_html", "Filters", "IncidentTable", "Selection", "actors_of", "as_selection", "filter_incidents",
+           "read_geojson"]
