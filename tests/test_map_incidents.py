@@ -25,3 +25,16 @@ def test_marker_size_grows_with_the_toll_and_is_capped():
 def test_a_style_that_is_not_a_colour_and_an_icon_name_is_refused(color, icon):
     with pytest.raises(ValueError, match="bad marker style"):
         FilterLayers([[40.0, 46.0, 1, color, icon, 22, 0, "t", "p"]], name="x", legend="")
+
+
+def test_rows_of_any_selection_are_each_incidents_own_whatever_was_selected_before():
+    from geo.map import Filters, IncidentTable
+    incs = [fixture_incident(id=f"i{k}", event_date=f"2020-10-{k + 1:02d}", fatalities=k, location=f"Town {k}")
+            for k in range(6)]
+    table = IncidentTable(incs)
+    late = incident_rows(table.select(Filters(start="2020-10-04")))
+    everything = incident_rows(table.select(Filters()))
+    again = incident_rows(table.select(Filters(start="2020-10-04")))
+    assert [r[10] for r in late] == ["i3", "i4", "i5"] and again == late
+    assert everything == [incident_rows(as_selection([i]))[0] for i in incs]
+    assert [r[5] for r in everything] == [marker_size(k) for k in range(6)]

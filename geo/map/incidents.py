@@ -16,10 +16,20 @@ def marker_size(casualties: int) -> int:
 
 
 def incident_rows(sel: Selection) -> list[list]:
+    """One row per incident of the selection; each made once per table (its popup is most of a redraw's time)."""
+    memo = sel.table.memo("incident_rows")
+    incs = sel.table.incidents
     rows = []
-    for i in sel.incidents:
-        color, icon = style_of(i.event_type)
-        size = marker_size((i.fatalities or 0) + (i.injured or 0))
-        rows.append([round(i.lat, 5), round(i.lon, 5), 1, color, icon, size, int(i.geo_precision > 1),
-                     tooltip_html(i), popup_html(i), i.event_date[:10], i.id])
+    for k in sel.idx.tolist():
+        row = memo.get(k)
+        if row is None:
+            row = memo[k] = _row(incs[k])
+        rows.append(row)
     return rows
+
+
+def _row(i) -> list:
+    color, icon = style_of(i.event_type)
+    size = marker_size((i.fatalities or 0) + (i.injured or 0))
+    return [round(i.lat, 5), round(i.lon, 5), 1, color, icon, size, int(i.geo_precision > 1),
+            tooltip_html(i), popup_html(i), i.event_date[:10], i.id]

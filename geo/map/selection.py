@@ -84,9 +84,15 @@ class IncidentTable:
             for c in dict.fromkeys(i.claimed_by):
                 claims.setdefault(c, []).append(k)
         self.claimant_index = {c: np.array(ks, dtype=np.int64) for c, ks in claims.items()}
+        self._memos: dict[str, dict[int, object]] = {}
 
     def __len__(self) -> int:
         return len(self.incidents)
+
+    def memo(self, name: str) -> dict[int, object]:
+        """A cache by incident index for what a pure function of one incident gives (its marker row and popup):
+        the table does not change, so each is made once per load, not on every filter change."""
+        return self._memos.setdefault(name, {})
 
     def bounds(self, bbox: list[float] | None = None, pad: float = 0.25,
                min_span: tuple[float, float] = (1.6, 2.6)) -> list[list[float]] | None:
