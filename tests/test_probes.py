@@ -303,3 +303,12 @@ def test_fire_opened_on_a_place_from_the_direction_of_another(gazetteer):
     goris = incs[("Goris", "2020-10-13")]  # 'fire was opened on Goris from the direction of ... Zangilan district'
     assert (goris.sub_event_type, goris.actor1) == ("Shelling/artillery/missile attack", "Azerbaijan")
     assert "Zangilan" not in {loc for loc, _ in incs}  # where the fire came from, not where it fell
+
+
+
+def test_military_equipment_destroyed_is_a_strike(gazetteer):
+    incs = _incs(gazetteer, "p39_equipment_bulletin.txt")
+    s300 = incs[("Khojavend", "2020-10-24")]  # 'destroyed an S-300 air defence system near Khojavend'
+    assert (s300.event_type, s300.actor1, s300.claimed_by) == ("Explosions/Remote violence", "Azerbaijan",
+                                                               ["Azerbaijan"])
+    assert incs[("Fuzuli", "2020-10-24")].actor1 == "Armenia"
