@@ -312,3 +312,10 @@ def test_military_equipment_destroyed_is_a_strike(gazetteer):
     assert (s300.event_type, s300.actor1, s300.claimed_by) == ("Explosions/Remote violence", "Azerbaijan",
                                                                ["Azerbaijan"])
     assert incs[("Fuzuli", "2020-10-24")].actor1 == "Armenia"
+
+def test_an_unnamed_ministry_speaks_for_the_party_whose_seat_or_country_datelines_the_copy(gazetteer):
+    incs = _incs(gazetteer, "p38_agency_datelines.txt")
+    assert incs[("Tǝrtǝr", "2020-10-22")].claimed_by == ["Azerbaijan"]  # 'BAKU ... - ..., the defence ministry said'
+    assert incs[("Khojavend", "2020-10-22")].claimed_by == ["Nagorno-Karabakh"]  # 'STEPANAKERT ...', the seat
+    kapan = incs[("Kapan", "2020-10-22")]  # 'GORIS, Armenia, ...': the dateline's country
+    assert (kapan.claimed_by, kapan.actor1) == (["Armenia"], "Azerbaijan")

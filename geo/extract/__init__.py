@@ -26,7 +26,7 @@ from .actors import actor_at, attacker, belligerent, downed_side, victim_side
 from .clauses import Clause, blank, frame_regions, own_clause, turns
 from .places import MAX_GAP, default_theatre, mentions_per_sentence, objects_of_change, pick_places, place_ok
 from .reasons import reason
-from .speech import attributions, pronoun_speaker, speakers, unique
+from .speech import attributions, dateline_party, pronoun_speaker, speakers, unique
 from .tolls import casualties
 from .triggers import cause_first, main_first, trigger_spans
 from .when import date_of, dates_of_antecedents, days_before_main, days_from_told, in_period
@@ -103,6 +103,7 @@ class Discourse:
     anchor: dates.When | None = None
     anchor_rule: str = ""
     told: dates.When | None = None
+    home: str | None = None
 
 
 @dataclass
@@ -139,7 +140,8 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
         starts.add(len(sentences))
         sentences += split_sentences(para)
     as_written = list(sentences)  # as written, for the evidence; the dateline of agency copy is no part of the event
-    sentences = [blank(x, [d.span()]) if (d := lex.rx["dateline"].match(x)) else x for x in sentences]
+    datelines = {k: d.group(0) for k, x in enumerate(sentences) if (d := lex.rx["dateline"].match(x))}
+    sentences = [blank(x, [(0, len(datelines[k]))]) if k in datelines else x for k, x in enumerate(sentences)]
     all_mentions = mentions_per_sentence(sentences, gazetteer)
     theatre = default_theatre(lex, [m for ms in all_mentions for m in ms])
     d = Discourse(published, theatre, Source(article.file, article.url, article.title, published.isoformat()),
@@ -147,6 +149,8 @@ def extract(article: Article, gazetteer, lex: Lexicon | None = None) -> list[Inc
     for k, (s, mentions) in enumerate(zip(sentences, all_mentions)):
         if k in starts:
             d.anchor, d.anchor_rule = None, ""
+        if k in datelines:  # a new dispatch: its unnamed ministry is that of the party whose seat datelines it
+            d.home, d.last_speakers = dateline_party(datelines[k], lex, theatre), []
         towns_before = len(d.named_towns)
         if any(m.place.feature_class == "P" for m in mentions):
             d.named_towns.append((s, mentions))
@@ -216,6 +220,9 @@ def _frame_speakers(f: Frame, w, d: Discourse, lex: Lexicon):
         claim, deny = speakers(f.said, lex)
     if claim or deny:
         d.last_speakers = [x for x in claim + deny if x != "Media"] or d.last_speakers
+    elif d.home and not d.last_speakers and lex.rx["home_speaker"].search(s):
+        claim, inherited = [d.home], True  # BAKU (Reuters) - '..., the defence ministry said': Azerbaijan's
+        d.last_speakers = list(claim)
     elif pronoun_speaker(s):
         claim, inherited = list(d.last_speakers), True
     elif occasion:
