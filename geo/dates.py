@@ -24,6 +24,13 @@ _ISO = re.compile(r"\b(?P<year>\d{4})-(?P<m>\d{2})-(?P<day>\d{2})\b")
 _DOTTED = re.compile(r"\b(?P<day>\d{1,2})\.(?P<m>\d{1,2})\.(?P<year>\d{4})\b")  # 14.10.2020, as ministries write
 _WEEKDAY = re.compile(r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)
 _MONTH_ONLY = re.compile(r"\b(?P<rel>(?:early|late|mid|end of|beginning of|start of)[- ]+)?(?:in\s+|of\s+|since\s+|during\s+)?(?:the\s+month\s+of\s+)?(?P<mon>january|february|march|april|may|june|july|august|september|october|november|december)\b(?:\s+(?P<year>\d{4}))?", re.I)
+_MON1 = _MON.replace("?P<mon>", "?P<mon1>")
+_TO = r"\s*(?:to|into|-|\u2013|/|and)\s*(?:the\s+)?"
+# A night told by the two days it spans: 'the night of 20 to 21 October', 'the night from October 21 to 22'.
+_NIGHT_SPAN = [re.compile(rf"\bnight\s+(?:of|from)\s+(?:the\s+)?(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?"
+                          rf"(?:\s+(?:of\s+)?{_MON1})?{_TO}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}", re.I),
+               re.compile(rf"\bnight\s+(?:of|from)\s+(?:the\s+)?{_MON1}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?"
+                          rf"{_TO}(?:{_MON}\s+)?(?P<day>\d{{1,2}})\b", re.I)]
 _YEAR = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)(?P<s>s)?\b")
 _DECADE_WORDS = re.compile(r"\b(?:nineties|eighties|soviet (?:era|times)|collapse of the soviet union)\b", re.I)
 _RELATIVE = [
@@ -111,6 +118,9 @@ def resolve(sentence: str, published: date | None) -> When | None:
                 return When(date(int(m.group("year")), int(m.group("m")), int(m.group("day"))), 1, explicit=True)
             except ValueError:
                 pass
+    night = _night_span(s, published) if digits and "night" in s.lower() else None
+    if night:
+        return night
     for name, pat in (("month_day", _MONTH_DAY), ("day_month", _DAY_MONTH)):
         if name not in may:
             continue
@@ -155,6 +165,24 @@ def resolve(sentence: str, published: date | None) -> When | None:
             day = 5 if rel.startswith(("early", "beginning", "start")) else 25 if rel.startswith(("late", "end")) else 15
             return When(date(year, month, day), 3, explicit=True)
     return When(published, 2)
+
+
+def _night_span(s: str, published: date) -> When | None:
+    """A night told by the two days it spans is dated by the first, the evening it began, as 'overnight' in a
+    report is the night before it: not by the second day, which a plain day-and-month search would find."""
+    for pat in _NIGHT_SPAN:
+        m = pat.search(s)
+        if m is None:
+            continue
+        mon = m.group("mon1") or m.group("mon")
+        end_mon = m.group("mon") or mon
+        if not mon or not end_mon:
+            continue
+        first, last = _infer_year(_month(mon), int(m.group("d1")), published), \
+            _infer_year(_month(end_mon), int(m.group("day")), published)
+        if first and last and timedelta(0) < last - first <= timedelta(days=1):
+            return When(first, 1, explicit=True)
+    return None
 
 
 _SHARED_MONTH = re.compile(rf"\b(?P<days>\d{{1,2}}(?:(?:st|nd|rd|th)?\s*(?:,|and|&)\s*\d{{1,2}})+)(?:st|nd|rd|th)?\s+"

@@ -98,3 +98,18 @@ def test_dotted_dates_and_birth_years():
     assert resolve("On 14.10.2020, the town was shelled.", date(2020, 10, 15)).day == date(2020, 10, 14)
     w = resolve("A woman, born in 1962, was killed on 14 October.", date(2020, 10, 15))
     assert (w.day, w.background) == (date(2020, 10, 14), False)
+
+
+@pytest.mark.parametrize("sentence,day", [
+    ("On the night of 10 to 11 October, the town was shelled.", date(2020, 10, 10)),
+    ("During the night from October 12 to October 13, rockets fell.", date(2020, 10, 12)),
+    ("On the night of October 12-13 drones struck.", date(2020, 10, 12)),
+    ("In the night from 30 September to 1 October the town was hit.", date(2020, 9, 30)),
+])
+def test_a_night_between_two_days_is_dated_by_the_first(sentence, day):
+    w = resolve(sentence, PUB)
+    assert (w.day, w.precision) == (day, 1)
+
+
+def test_two_days_that_are_no_night_keep_the_day_named():
+    assert resolve("On the night of 3 to 8 October, five towns were hit.", PUB).day == date(2020, 10, 8)

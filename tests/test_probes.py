@@ -319,3 +319,10 @@ def test_an_unnamed_ministry_speaks_for_the_party_whose_seat_or_country_dateline
     assert incs[("Khojavend", "2020-10-22")].claimed_by == ["Nagorno-Karabakh"]  # 'STEPANAKERT ...', the seat
     kapan = incs[("Kapan", "2020-10-22")]  # 'GORIS, Armenia, ...': the dateline's country
     assert (kapan.claimed_by, kapan.actor1) == (["Armenia"], "Azerbaijan")
+
+
+def test_a_night_told_by_the_two_days_it_spans_is_dated_by_the_first(gazetteer):
+    incs = _incs(gazetteer, "p40_translated_night_of.txt")
+    martakert = incs[("Martakert", "2020-10-20")]  # 'In the night of 20 to 21 October, ...'
+    assert (martakert.time_precision, martakert.claimed_by) == (1, ["Nagorno-Karabakh"])  # '... informs'
+    assert ("Barda", "2020-10-21") in incs  # 'the night from October 21 to October 22'
