@@ -326,3 +326,11 @@ def test_a_night_told_by_the_two_days_it_spans_is_dated_by_the_first(gazetteer):
     martakert = incs[("Martakert", "2020-10-20")]  # 'In the night of 20 to 21 October, ...'
     assert (martakert.time_precision, martakert.claimed_by) == (1, ["Nagorno-Karabakh"])  # '... informs'
     assert ("Barda", "2020-10-21") in incs  # 'the night from October 21 to October 22'
+
+
+def test_an_attempt_to_attack_that_was_repelled_is_the_attackers_attack(gazetteer):
+    incs = _incs(gazetteer, "p41_ministry_attempts_repelled.txt")
+    martuni = incs[("Khojavend", "2020-10-16")]  # 'an attempt by the enemy to attack our positions ... was prevented'
+    assert (martuni.actor1, martuni.claimed_by) == ("Azerbaijan", ["Armenia"])
+    fuzuli = incs[("Fuzuli", "2020-10-16")]  # 'An attempt of Armenian units to attack ... was repelled'
+    assert (fuzuli.actor1, fuzuli.sub_event_type) == ("Armenia", "Armed clash")
