@@ -334,3 +334,9 @@ def test_an_attempt_to_attack_that_was_repelled_is_the_attackers_attack(gazettee
     assert (martuni.actor1, martuni.claimed_by) == ("Azerbaijan", ["Armenia"])
     fuzuli = incs[("Fuzuli", "2020-10-16")]  # 'An attempt of Armenian units to attack ... was repelled'
     assert (fuzuli.actor1, fuzuli.sub_event_type) == ("Armenia", "Armed clash")
+
+
+def test_a_crash_for_technical_reasons_denies_a_shoot_down(gazetteer):
+    incs = _incs(gazetteer, "p42_live_blog_crash_denied.txt")
+    jet = incs[("Qubadlı", "2020-10-20")]  # '... said the aircraft had crashed for technical reasons'
+    assert (jet.actor1, jet.claimed_by, jet.denied_by) == ("Azerbaijan", ["Armenia"], ["Azerbaijan"])

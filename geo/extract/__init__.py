@@ -229,8 +229,9 @@ def _frame_speakers(f: Frame, w, d: Discourse, lex: Lexicon):
         claim = unique([c for i in occasion for c in i.claimed_by])
     may = lex.may_match(s)
     if "denial" in may and lex.rx["denial"].search(s) and not re.search(r"\b(?:accus|blam)\w*", s, re.I) and (
-            inherited or not f.trigs):
-        # 'Baku called the report fake', '... a lie, it added': the speaker denies
+            inherited or not f.trigs or all((m.place.feature_code or "").startswith("PCL") for m in f.mentions)):
+        # 'Baku called the report fake', '... a lie, it added', 'the aircraft crashed for technical reasons': the
+        # speaker denies (a trigger word in a sentence that names no place but countries tells no new event)
         deny, claim = unique(deny + [c for c in claim if c != "Media"]), []
     deny += [x for x in _counter_turns(f, lex) if x not in claim and x not in deny]
     d.deniers += [x for x in deny if x not in d.deniers]
