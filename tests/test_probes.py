@@ -340,3 +340,11 @@ def test_a_crash_for_technical_reasons_denies_a_shoot_down(gazetteer):
     incs = _incs(gazetteer, "p42_live_blog_crash_denied.txt")
     jet = incs[("Qubadlı", "2020-10-20")]  # '... said the aircraft had crashed for technical reasons'
     assert (jet.actor1, jet.claimed_by, jet.denied_by) == ("Azerbaijan", ["Armenia"], ["Azerbaijan"])
+
+
+def test_according_to_a_speaker_a_comma_ends_it_and_an_ambush_is_a_clash_of_its_own_day(gazetteer):
+    incs = _incs(gazetteer, "p43_agency_ambush_told_later.txt")
+    tartar = incs[("Tartar", "2020-12-02")]  # after 'According to the prosecutors, Armenian saboteurs ...'
+    assert (tartar.actor1, tartar.claimed_by) == ("Armenia", ["Azerbaijan"])  # 'The enemy fired on ...'
+    hadrut = incs[("Hadrut", "2020-11-26")]  # '... ambushed an Azerbaijani army patrol near Hadrut on November 26'
+    assert (hadrut.sub_event_type, hadrut.actor1, hadrut.fatalities) == ("Armed clash", "Armenia", 4)

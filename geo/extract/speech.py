@@ -44,8 +44,9 @@ def speakers(sentence: str, lex: Lexicon) -> tuple[list[str], list[str]]:
             into += [a[2] for a in agent]
             if agent:
                 continue
-        if verb == "according to":
-            claim += [a[2] for a in actors if 0 <= a[0] - v.end() <= 30][:1]
+        if verb == "according to":  # not past a comma: 'according to the prosecutors, X's saboteurs ...' is the tale
+            claim += [a[2] for a in actors if 0 <= a[0] - v.end() <= 30 and not re.search(r"[,;:]", sentence[
+                v.end():a[0]])][:1]
             continue
         before = [a for a in actors if 0 <= v.start() - a[1] <= 70
                   and not re.search(r"[\"”“]", sentence[a[1]:v.start()]) and not _own_speaker(sentence[a[1]:v.start()], rx)
