@@ -348,3 +348,10 @@ def test_according_to_a_speaker_a_comma_ends_it_and_an_ambush_is_a_clash_of_its_
     assert (tartar.actor1, tartar.claimed_by) == ("Armenia", ["Azerbaijan"])  # 'The enemy fired on ...'
     hadrut = incs[("Hadrut", "2020-11-26")]  # '... ambushed an Azerbaijani army patrol near Hadrut on November 26'
     assert (hadrut.sub_event_type, hadrut.actor1, hadrut.fatalities) == ("Armed clash", "Armenia", 4)
+
+
+def test_an_attempt_to_retake_a_place_is_fighting_there_and_the_enemy_is_the_reporters_opponent(gazetteer):
+    incs = _incs(gazetteer, "p44_bulletin_the_enemy.txt")
+    jab = incs[("Jabrayil", "2020-10-12")]  # 'enemy units tried to retake positions near Jabrayil ... pushed back'
+    assert (jab.sub_event_type, jab.actor1) == ("Armed clash", "Armenia")
+    assert incs[("Talish", "2020-10-12")].actor1 == "Azerbaijan"  # 'the enemy retreated from ...', told by Azerbaijan

@@ -24,11 +24,18 @@ def trigger_spans(sentence: str, lex: Lexicon) -> list[tuple[Trigger, re.Match]]
             if re.search(r"\bto\s+$", pre) and lex.rx["aim_verbs"].fullmatch(m.group(0).split()[0]) \
                     and not lex.rx["real_to"].search(pre):
                 continue  # 'sending troops to capture X' is an aim, not an event
+            if t.kind in ("capture", "transfer") and lex.rx["attempt_to"].search(pre):
+                out.append((_clash(lex), m))  # 'tried to retake X but were pushed back': fighting, no change of hands
+                continue
             if t.kind in ("capture", "transfer") and _planned(sentence, m, lex):
                 continue
             out.append((t, m))
     out.sort(key=lambda x: (x[0].rank, x[1].start()))
     return out
+
+
+def _clash(lex: Lexicon) -> Trigger:
+    return next(t for t in lex.triggers if t.kind == "clash")
 
 
 def _planned(sentence: str, m: re.Match, lex: Lexicon) -> bool:
