@@ -355,3 +355,5 @@ def test_an_attempt_to_retake_a_place_is_fighting_there_and_the_enemy_is_the_rep
     jab = incs[("Jabrayil", "2020-10-12")]  # 'enemy units tried to retake positions near Jabrayil ... pushed back'
     assert (jab.sub_event_type, jab.actor1) == ("Armed clash", "Armenia")
     assert incs[("Talish", "2020-10-12")].actor1 == "Azerbaijan"  # 'the enemy retreated from ...', told by Azerbaijan
+    jets = incs[("Martakert", "2020-10-12")]  # 'the enemy, using Turkish F-16 jets, struck ...', told by Armenia
+    assert (jets.sub_event_type, jets.actor1) == ("Air/drone strike", "Azerbaijan")

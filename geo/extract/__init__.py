@@ -293,11 +293,15 @@ def _actor1(s: str, trig, tm, claim: list[str], places, a1_0, theatre, lex: Lexi
     else:
         a1 = attacker(s, tm.span(), lex, claim) if own else a1_0
         rule = "named with the trigger" if a1 else "unknown"
+    bel = [c for c in claim if belligerent(c, lex)]
+    enemy = next((e for e in lex.rx["enemy_subject"].finditer(s, max(0, tm.start() - 60)) if e.end() <= tm.start()
+                  and not re.search(r"[;:]", s[e.end():tm.start()])), None) if own and not down and bel else None
+    if enemy and lex.opponents.get(bel[0]):  # 'the enemy, using Turkish jets, struck X', told by one side
+        a1, rule = lex.opponents[bel[0]], f"the enemy of {bel[0]}, who reports it"
     hit = victim_side(s, tm.span(), lex) if own and a1 is None and trig.kind in ("attack", "clash", "casualty") \
         else None
     if hit and lex.opponents.get(hit):
         a1, rule = lex.opponents[hit], f"the opponent of {hit}, the side that was hit"
-    bel = [c for c in claim if belligerent(c, lex)]
     if a1 is None and not down and trig.kind in ("attack", "clash", "casualty") and bel and lex.rx["own_forces"].search(
             s[max(0, tm.start() - 60):tm.start()]) and not lex.rx["defensive_trigger"].fullmatch(tm.group(0)):
         a1, rule = bel[0], f"the forces of {bel[0]}, who reports it"  # 'X said its forces had killed ...'
@@ -328,7 +332,8 @@ def _actor1(s: str, trig, tm, claim: list[str], places, a1_0, theatre, lex: Lexi
         else:
             a1 = subj[0][2] if subj else (bel[0] if bel else None)
             rule = "the subject before the trigger" if subj else "the side that reports it" if bel else rule
-    if trig.kind in ("capture", "transfer") and rule in ("named with the trigger", "the subject before the trigger") \
+    if trig.kind in ("capture", "transfer") and (rule in ("named with the trigger", "the subject before the trigger")
+                                                 or enemy) \
             and lex.rx["loss_trigger"].fullmatch(tm.group(0)) and lex.opponents.get(a1):
         a1, rule = lex.opponents[a1], f"the opponent of {a1}, which gave the place up"
     return a1, rule
