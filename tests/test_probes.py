@@ -348,6 +348,7 @@ def test_according_to_a_speaker_a_comma_ends_it_and_an_ambush_is_a_clash_of_its_
     assert (tartar.actor1, tartar.claimed_by) == ("Armenia", ["Azerbaijan"])  # 'The enemy fired on ...'
     hadrut = incs[("Hadrut", "2020-11-26")]  # '... ambushed an Azerbaijani army patrol near Hadrut on November 26'
     assert (hadrut.sub_event_type, hadrut.actor1, hadrut.fatalities) == ("Armed clash", "Armenia", 4)
+    assert hadrut.claimed_by == ["Azerbaijan"]  # 'According to the prosecutors': those named just before
 
 
 def test_an_attempt_to_retake_a_place_is_fighting_there_and_the_enemy_is_the_reporters_opponent(gazetteer):

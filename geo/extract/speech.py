@@ -106,7 +106,8 @@ def unique(xs: list[str]) -> list[str]:
 
 _PRONOUN_SAID = re.compile(r"\b(?:it|he|she|they|the (?:\w+ )?ministry|officials|the army|the military|"
                            r"the (?:\w+ )?(?:statement|spokes\w+))\s+(?:\w+\s+)?(?:said|says|added|claimed|"
-                           r"reported|stated|wrote|noted)\b", re.I)
+                           r"reported|stated|wrote|noted)\b|\baccording to (?:the|its|their) (?:\w+ )?(?:ministry|"
+                           r"prosecutors?|officials|army|military|statement|spokes\w+|authorities)\b", re.I)
 
 
 _MAY_PRONOUN_SAID = screen({"said": _PRONOUN_SAID})
