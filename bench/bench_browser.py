@@ -9,7 +9,8 @@ back to the whole range), timing each from just before the click until the map s
 layer control names the new count: the page itself watches the map's iframe at every animation frame
 (Playwright's click latency is counted in), and also from the page's pointerdown event, the time a
 user's click waits (Playwright's 70-110 ms before the event left out). It also counts the frames where the
-map was blank (no basemap or no marker, or no map at all) during the redraw. Every non-local request is blocked.
+map was blank (no basemap or no marker, or no map at all) during the redraw, and the cold start: the
+server's launch until it answers, then the first visit until its map shows markers. Every non-local request is blocked.
 
     python bench/bench_browser.py [--sizes 1000 100000] [--changes 8] [--baseline REV] [--keep DIR]
 
@@ -91,6 +92,7 @@ def app(root: Path, db: Path, log: Path):
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                                 env={**os.environ, "GEO_DB": str(db), "PYTHONPATH": str(root)})
+    t0 = time.perf_counter()
     try:
         import urllib.request
         deadline = time.monotonic() + 120
@@ -101,8 +103,8 @@ def app(root: Path, db: Path, log: Path):
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit in {root} did not start:\n{log.read_text()}")
-                time.sleep(0.25)
-        yield f"http://localhost:{port}/"
+                time.sleep(0.05)
+        yield f"http://localhost:{port}/", time.perf_counter() - t0
     finally:
         stop(proc)
 
@@ -135,19 +137,22 @@ CHANGES = [("checkbox", "Only incidents with casualties"), ("button", "Last 7 da
 
 
 def open_page(browser, url: str):
+    """The app's page with its map drawn, and the seconds from opening the address to the first markers (the
+    first visit runs the script for the first time: its imports, the database's load, the front line)."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     rec = Recorder()
     ctx.route("**/*", rec.route)
     page = ctx.new_page()
+    t0 = time.perf_counter()
     page.goto(url, timeout=180_000)
     page.wait_for_selector("h1", timeout=180_000)
-    t0 = time.perf_counter()
     while not (s := state(page)) or not s["drawn"] or not s["label"]:
         if time.perf_counter() - t0 > 180:
             raise RuntimeError("the map did not draw")
         time.sleep(0.05)
+    first_map = time.perf_counter() - t0
     time.sleep(2)  # the reruns of the first load
-    return page, rec
+    return page, rec, first_map
 
 
 def change(page, k: int) -> None:
@@ -180,10 +185,11 @@ def main(argv=None) -> int:
             if not db.exists():
                 print(f"building {n:,} incidents: {make_db(db, n):.1f} s", flush=True)
             with ExitStack() as stack:
-                pages = {}
+                pages, cold = {}, {}
                 for name, root in roots.items():
-                    url = stack.enter_context(app(root, db, tmp / f"{name}_{n}.log"))
-                    pages[name] = open_page(browser, url)
+                    url, up = stack.enter_context(app(root, db, tmp / f"{name}_{n}.log"))
+                    page, rec, first_map = open_page(browser, url)
+                    pages[name], cold[name] = (page, rec), (up, first_map)
                 times = {name: [] for name in roots}
                 inputs = {name: [] for name in roots}
                 blanks = {name: [0, 0] for name in roots}
@@ -202,13 +208,15 @@ def main(argv=None) -> int:
                          "median_s": round(statistics.median(times[name]), 3), "max_s": round(max(times[name]), 3),
                          "runs_s": [round(t, 3) for t in times[name]],
                          "from_input_median_s": round(statistics.median(inputs[name]), 3),
-                         "from_input_max_s": round(max(inputs[name]), 3), "frames": blanks[name][0],
+                         "from_input_max_s": round(max(inputs[name]), 3), "server_up_s": round(cold[name][0], 2),
+                         "first_map_s": round(cold[name][1], 2), "frames": blanks[name][0],
                          "blank_frames": blanks[name][1]}
                     results.append(r)
                     print(f"{n:>7,} incidents, {name:<8}: filter change redrawn in {r['median_s']:.3f} s median, "
                           f"{r['max_s']:.3f} s worst of {args.changes} (from the pointerdown: "
                           f"{r['from_input_median_s']:.3f} / {r['from_input_max_s']:.3f}); blank in "
-                          f"{r['blank_frames']} of {r['frames']} frames", flush=True)
+                          f"{r['blank_frames']} of {r['frames']} frames; cold start: server up in "
+                          f"{r['server_up_s']:.1f} s, first map {r['first_map_s']:.1f} s after", flush=True)
                     page.context.close()
         browser.close()
     targets = {1000: 0.5, 100000: 1.0}
