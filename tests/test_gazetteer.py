@@ -497,3 +497,19 @@ def test_village_spellings_resolve_within_5_km(g):
         ok = sum(c["grade"] == "ok" for c in one) / len(one)
         unresolved = sum(c["grade"] == "none" for c in one) / len(one)
         assert ok >= 0.97 and unresolved <= 0.002, (half, ok, unresolved)
+
+
+def test_a_far_city_that_only_sounds_alike_does_not_beat_a_theatre_village_by_its_loose_key():
+    from geo.gazetteer.names import SOURCE_DUMP, loose_key
+
+    def feat(gid, name, country, lat, lon, source, population=0):
+        props = {"geonameid": gid, "name": name, "asciiname": name, "alternatenames": [], "feature_class": "P",
+                 "feature_code": "PPL", "country": country, "admin1": "X", "population": population,
+                 "geo_precision": 1, "source": source}
+        return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
+
+    g = Gazetteer([feat(1, "Selu", "IN", 19.45, 76.43, "geonames:cities15000", 20_000),
+                   feat(2, "Şelli", "AZ", 40.05, 46.80, SOURCE_DUMP)])
+    assert key("Shellu") == key("Selu") and loose_key("Shellu") == loose_key("Şelli")
+    assert g.resolve("Shellu").place.geonameid == 2
+    assert g.resolve("Selu").place.geonameid == 1  # the city's own name still finds it

@@ -135,6 +135,7 @@ class Names:
         self._norm_idx: dict[str, list[int]] | None = None
         self._key_idx: dict[str, list[int]] | None = None
         self._loose_idx: dict[str, list[int]] | None = None
+        self._world_set: frozenset[int] = frozenset()
         self._fuzzy_list: list[str] | None = None
         idx = self._primary_idx
         for i, f in enumerate(features):
@@ -220,11 +221,13 @@ class Names:
                         if i not in lst:
                             lst.append(i)
         self._norm_idx, self._key_idx, self._loose_idx = norm, keys, loose
+        self._world_set = frozenset(world)
 
     def candidates(self, name: str) -> tuple[list[int], float, str]:
         """Candidate feature indexes for a name, with the match score (0-100) and method.
 
-        Order: exact folded name, normalised name, phonetic key, loose key (geo/data/name_variants.json),
+        Order: exact folded name, normalised name, phonetic key (when only world cities have it, the places
+        of the loose key join them and the ranking decides), loose key (geo/data/name_variants.json),
         the parts of "X (Y)" / "X/Y", the stems ("X village"), then fuzzy.
         """
         return self.candidates_form(name)[:3]
@@ -258,9 +261,14 @@ class Names:
         if n in norm:
             return norm[n], 96.0, "normalized"
         k = key(name, n)
-        if len(k) >= MIN_KEY_LEN and k in keys:
-            return keys[k], 92.0, "key"
         lk = loose_key(name, n, k)
+        if len(k) >= MIN_KEY_LEN and k in keys:
+            cands = keys[k]
+            if all(i in self._world_set for i in cands):  # only far cities sound alike: the ranking weighs them
+                near = [i for i in self._loose_idx.get(lk, ()) if i not in self._world_set]  # with a near village
+                if near:
+                    return cands + near, 90.0, "loose"
+            return cands, 92.0, "key"
         if len(lk) >= MIN_KEY_LEN and lk in self._loose_idx:
             return self._loose_idx[lk], 90.0, "loose"
         return [], 0.0, "none"
