@@ -48,6 +48,7 @@ class Theatre:
     country_sides: tuple[tuple[str, str], ...] = ()
     truces: tuple[str, ...] = ()  # ISO local times each truce took effect, in order
     background_from: str | None = None  # no incident of the theatre is dated before this day
+    seats: tuple[tuple[str, tuple[str, ...]], ...] = ()  # party -> the places its government sits (datelines)
 
     def contains(self, lon: float, lat: float, country: str | None) -> bool:
         x0, y0, x1, y1 = self.bbox
@@ -165,7 +166,8 @@ def load(data_dir: str | None = None) -> Lexicon:
         theatres.append(Theatre(t["name"], tuple(t["countries"]), tuple(t["bbox"]), t["sides"],
                                 t.get("start"), t.get("end"), t.get("ceasefire"), t.get("baseline"),
                                 tuple(sorted(t.get("country_sides", {}).items())), tuple(t.get("truces", ())),
-                                t.get("background_from")))
+                                t.get("background_from"),
+                                tuple((p, tuple(names)) for p, names in t.get("seats", {}).items())))
     hypothetical = _compile(rf"\b{ev['hypothetical']}\b")
     may_match = screen({**{k: rx[k] for k in _SCREENED}, "hypothetical": hypothetical, "aliases": alias_re,
                         **{i: t.pattern for i, t in enumerate(triggers)}}, always=rx.keys() - set(_SCREENED))

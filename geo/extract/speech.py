@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import re
 
-from functools import lru_cache
-
-from .. import theatre as theatres
 from ..lexicon import Lexicon, Theatre
 from ..prefilter import screen
 from .actors import actor_at
@@ -87,17 +84,12 @@ def dateline_party(dateline: str, lex: Lexicon, theatre: Theatre | None) -> str 
     """The party whose seat or country datelines agency copy ('BAKU (Reuters) -', 'TARTAR, Azerbaijan, Oct 5 -'):
     a ministry the copy quotes without naming its party is most likely that party's."""
     city = re.split(r"[,(\-\u2013\u2014:]", dateline.strip(), maxsplit=1)[0].strip().casefold()
-    seats = _seats(theatre.name) if theatre else {}
-    party = next((a for a, names in seats.items() if city in {n.casefold() for n in names}), None)
+    seats = theatre.seats if theatre else ()
+    party = next((a for a, names in seats if city in {n.casefold() for n in names}), None)
     if party is None:
         party = next((lex.alias_map[m.group(0)].actor for m in lex.alias_re.finditer(dateline)
                       if lex.alias_map[m.group(0)].kind == "state"), None)
     return party or next((a.actor for a in lex.aliases if a.kind == "metonym" and a.text.casefold() == city), None)
-
-
-@lru_cache(maxsize=8)
-def _seats(theatre_name: str) -> dict:
-    return theatres.load(theatre_name).get("seats", {})
 
 
 def unique(xs: list[str]) -> list[str]:

@@ -280,7 +280,7 @@ class Names:
             return [], 0.0, "none"
         norm, _ = self._variant_indexes()
         if self._fuzzy_list is None:
-            world = set(self._world)
+            world = self._world_set
             self._fuzzy_list = [nn for nn, idxs in norm.items() if len(nn) >= FUZZY_MIN_LEN - 1 and any(
                 i not in world or self.all_places[i].population >= 100_000 for i in idxs)]
         from rapidfuzz import fuzz, process
